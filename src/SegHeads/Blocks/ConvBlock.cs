@@ -1,0 +1,102 @@
+using SegHeads.Internal;
+using SegHeads.Native;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SegHeads.Blocks;
+
+/// <summary>
+/// A convolution followed by an optional normalisation and an optional activation:
+/// <c>[N, Cin, H, W] → [N, Cout, H', W']</c> with <c>H' = H + 2p − k + 1</c>.
+/// State-dict keys: <c>conv.weight</c>, <c>conv.bias</c> (when present), <c>norm.*</c> (when present).
+/// </summary>
+public sealed class ConvBlock : nn.Module<Tensor, Tensor>
+{
+    // NOTE: field names are state-dict keys; keep them stable.
+    private readonly Conv2d conv;
+    private readonly nn.Module<Tensor, Tensor>? norm;
+    private readonly nn.Module<Tensor, Tensor>? act;
+
+    /// <summary>Creates the block on the CPU in float32; move it with <c>to(device)</c>.</summary>
+    /// <param name="options">The block's configuration; validated here.</param>
+    public ConvBlock(ConvBlockOptions options)
+        : base(TorchRuntime.Ready(nameof(ConvBlock)))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Validate();
+        conv = nn.Conv2d(options.InChannels, options.OutChannels, options.KernelSize,
+            padding: options.EffectivePadding, bias: options.EffectiveBias);
+        norm = options.Norm switch
+        {
+            NormKind.Batch => nn.BatchNorm2d(options.OutChannels),
+            NormKind.Group => InitializedGroupNorm(options.EffectiveNormGroups, options.OutChannels),
+            _ => null,
+        };
+        act = options.Activation switch
+        {
+            ActivationKind.Relu => nn.ReLU(),
+            ActivationKind.LeakyRelu => nn.LeakyReLU(0.01),
+            ActivationKind.Gelu => nn.GELU(),
+            ActivationKind.Silu => nn.SiLU(),
+            _ => null,
+        };
+        RegisterComponents();
+    }
+
+    // NOTE: TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised (zeros or NaN
+    // seen on this machine); PyTorch starts them at weight 1, bias 0.
+    private static GroupNorm InitializedGroupNorm(int groups, int channels)
+    {
+        GroupNorm gn = nn.GroupNorm(groups, channels);
+        using (no_grad())
+        {
+            gn.weight!.fill_(1.0);
+            gn.bias!.zero_();
+        }
+
+        return gn;
+    }
+
+    /// <summary>The block's configuration.</summary>
+    public ConvBlockOptions Options { get; }
+
+    /// <summary>The convolution (weight <c>[Cout, Cin, k, k]</c>, bias <c>[Cout]</c> or none).</summary>
+    public Conv2d Conv => conv;
+
+    /// <summary>The batch-norm layer, when <see cref="ConvBlockOptions.Norm"/> is <see cref="NormKind.Batch"/>.</summary>
+    public BatchNorm2d? BatchNorm => norm as BatchNorm2d;
+
+    /// <summary>
+    /// Whether the block is an affine map in its current mode: no activation, and no norm or a
+    /// batch norm in eval mode that tracks running statistics.
+    /// </summary>
+    public bool IsAffine => act is null && (norm is null || (norm is BatchNorm2d bn && !bn.training && bn.running_mean is not null));
+
+    /// <summary>Applies conv → norm → activation.</summary>
+    /// <param name="input">Features <c>[N, Cin, H, W]</c>.</param>
+    /// <returns>Features <c>[N, Cout, H', W']</c>.</returns>
+    public override Tensor forward(Tensor input)
+    {
+        Shapes.RequireImageBatch(input, Options.InChannels, nameof(ConvBlock), nameof(input));
+        Shapes.RequireFits(input, Options.KernelSize, Options.EffectivePadding, nameof(ConvBlock), nameof(input));
+        if (norm is null && act is null)
+        {
+            return conv.forward(input);
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor y = conv.forward(input);
+        if (norm is not null)
+        {
+            y = norm.forward(y);
+        }
+
+        if (act is not null)
+        {
+            y = act.forward(y);
+        }
+
+        return scope.MoveToOuter(y);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics.CodeAnalysis;
+using SegHeads.Internal;
+using SegHeads.Native;
+using SegHeads.Reparam;
+using static TorchSharp.torch;
+
+namespace SegHeads.Heads;
+
+/// <summary>
+/// Base of every head: maps backbone features <c>[N, C, H, W]</c> to per-pixel class logits
+/// <c>[N, K, H, W]</c>. A head never applies softmax: the loss applies log-softmax and
+/// <c>SegmentationModel.Predict</c> applies softmax/argmax.
+/// </summary>
+public abstract class SegmentationHead : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Initialises the common properties; derived classes create layers and call <c>RegisterComponents()</c>.</summary>
+    /// <param name="name">Module name.</param>
+    /// <param name="spec">The head's spec (validated here).</param>
+    /// <param name="inChannels">Feature channels C.</param>
+    /// <param name="numClasses">Classes K (1 for binary segmentation with a sigmoid).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A channel count is not positive.</exception>
+    protected SegmentationHead(string name, HeadSpec spec, int inChannels, int numClasses)
+        : base(TorchRuntime.Ready(name))
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Shapes.RequirePositive(inChannels, nameof(inChannels));
+        Shapes.RequirePositive(numClasses, nameof(numClasses));
+        Spec = spec.Validate();
+        InChannels = inChannels;
+        NumClasses = numClasses;
+    }
+
+    /// <summary>The spec this head was built from.</summary>
+    public HeadSpec Spec { get; }
+
+    /// <summary>Feature channels C the head expects.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Classes K (logit channels) the head produces.</summary>
+    public int NumClasses { get; }
+
+    /// <summary>Whether the head is a linear map in eval mode, and so collapses into one conv.</summary>
+    public bool IsLinear => Spec.IsLinear;
+
+    /// <summary>Receptive radius R: each logit depends on a <c>(2R + 1)²</c> window of features.</summary>
+    public int ReceptiveRadius => Spec.ReceptiveRadius;
+
+    /// <summary>Computes logits.</summary>
+    /// <param name="input">Features <c>[N, C, H, W]</c>.</param>
+    /// <returns>Logits <c>[N, K, H, W]</c>.</returns>
+    /// <exception cref="ArgumentException">The input is not 4-D, has the wrong channel count, or is empty.</exception>
+    public sealed override Tensor forward(Tensor input)
+    {
+        Shapes.RequireImageBatch(input, InChannels, $"Head '{Spec}'", nameof(input));
+        return ComputeLogits(input);
+    }
+
+    /// <summary>Computes logits from validated features.</summary>
+    protected abstract Tensor ComputeLogits(Tensor features);
+
+    /// <summary>
+    /// Tries to express the head as one conv equal to its eval-mode function (batch norms use their
+    /// running statistics, whatever the current mode). The kernel has size <c>2R + 1</c> and
+    /// padding <c>R</c>; it is exact everywhere for pad-once heads and away from a border ring for
+    /// pad-each heads (see <see cref="HeadPadding"/>).
+    /// </summary>
+    /// <param name="kernel">The collapsed conv, owned by the caller.</param>
+    /// <param name="reason">Why the head cannot collapse.</param>
+    /// <returns>Whether the head collapsed.</returns>
+    public abstract bool TryCollapse([NotNullWhen(true)] out ConvKernel? kernel, [NotNullWhen(false)] out string? reason);
+
+    /// <summary>Collapses the head into one conv (see <see cref="TryCollapse"/>).</summary>
+    /// <exception cref="InvalidOperationException">The head is not linear; the message says why.</exception>
+    public ConvKernel Collapse() =>
+        TryCollapse(out ConvKernel? kernel, out string? reason)
+            ? kernel
+            : throw new InvalidOperationException($"Head '{Spec}' cannot collapse into one conv: {reason}");
+}

@@ -1,0 +1,182 @@
+using TorchSharp;
+using SegHeads.Backbones;
+using SegHeads.Heads;
+using SegHeads.Internal;
+using SegHeads.Native;
+using SegHeads.Reparam;
+using static TorchSharp.torch;
+
+namespace SegHeads.Models;
+
+/// <summary>
+/// A backbone and a head wired into one model: images <c>[N, C, H, W]</c> → logits <c>[N, K, H, W]</c>.
+/// <c>forward</c> always returns logits; <see cref="PredictProbabilities"/> and <see cref="Predict"/>
+/// turn them into probabilities and masks. State-dict keys: <c>backbone.*</c>, <c>head.*</c>.
+/// </summary>
+public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
+{
+    private readonly Backbone backbone;
+    private readonly SegmentationHead head;
+
+    /// <summary>Wires <paramref name="backbone"/> and <paramref name="head"/>; both are owned by the model.</summary>
+    /// <param name="backbone">Feature extractor.</param>
+    /// <param name="head">Head whose <see cref="SegmentationHead.InChannels"/> equals the backbone's <see cref="Backbone.OutChannels"/>.</param>
+    /// <param name="sizePolicy">What to do with sizes that are not multiples of the backbone's divisor.</param>
+    /// <exception cref="ArgumentException">The channel counts do not match.</exception>
+    public SegmentationModel(Backbone backbone, SegmentationHead head, SizePolicy sizePolicy = SizePolicy.Strict)
+        : base(TorchRuntime.Ready(nameof(SegmentationModel)))
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        ArgumentNullException.ThrowIfNull(head);
+        if (head.InChannels != backbone.OutChannels)
+        {
+            throw new ArgumentException(
+                $"The head expects {head.InChannels} feature channels but the backbone produces {backbone.OutChannels}.", nameof(head));
+        }
+
+        if (!Enum.IsDefined(sizePolicy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sizePolicy), sizePolicy, $"Unknown size policy {(int)sizePolicy}.");
+        }
+
+        this.backbone = backbone;
+        this.head = head;
+        SizePolicy = sizePolicy;
+        RegisterComponents();
+    }
+
+    /// <summary>Builds the default UNet-style backbone with <paramref name="headSpec"/> on top.</summary>
+    /// <param name="headSpec">Head spec string, e.g. <c>stacked-linear:3-3-1@64</c>.</param>
+    /// <param name="numClasses">Classes K.</param>
+    /// <param name="backboneOptions">Backbone configuration; <see langword="null"/> for the defaults.</param>
+    /// <param name="sizePolicy">Size policy.</param>
+    public static SegmentationModel Create(string headSpec, int numClasses, EncoderDecoderOptions? backboneOptions = null, SizePolicy sizePolicy = SizePolicy.Strict)
+    {
+        var backbone = new EncoderDecoder(backboneOptions);
+        return new SegmentationModel(backbone, HeadFactory.Create(headSpec, backbone.OutChannels, numClasses), sizePolicy);
+    }
+
+    /// <summary>The backbone.</summary>
+    public Backbone Backbone => backbone;
+
+    /// <summary>The head.</summary>
+    public SegmentationHead Head => head;
+
+    /// <summary>Image channels expected.</summary>
+    public int InChannels => backbone.InChannels;
+
+    /// <summary>Classes K.</summary>
+    public int NumClasses => head.NumClasses;
+
+    /// <summary>The size policy.</summary>
+    public SizePolicy SizePolicy { get; }
+
+    /// <summary>Computes logits (never probabilities).</summary>
+    /// <param name="input">Images <c>[N, C, H, W]</c>.</param>
+    /// <returns>Logits <c>[N, K, H, W]</c>.</returns>
+    /// <exception cref="ArgumentException">Wrong rank or channels, or (with <see cref="SizePolicy.Strict"/>) a size that is not a multiple of the backbone's divisor.</exception>
+    public override Tensor forward(Tensor input)
+    {
+        Shapes.RequireImageBatch(input, InChannels, nameof(SegmentationModel), nameof(input));
+        long h = input.shape[2];
+        long w = input.shape[3];
+        int d = backbone.SizeDivisor;
+        long padH = (d - (h % d)) % d;
+        long padW = (d - (w % d)) % d;
+        if ((padH != 0 || padW != 0) && SizePolicy == SizePolicy.Strict)
+        {
+            throw new ArgumentException(
+                $"Input H and W must be multiples of {d} (the backbone's size divisor), but got shape {Shapes.Format(input)}; "
+                + $"the next valid size is {h + padH}x{w + padW}. Pass SizePolicy.PadAndCrop to pad and crop automatically.",
+                nameof(input));
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor x = padH != 0 || padW != 0 ? nn.functional.pad(input, [0, padW, 0, padH]) : input;
+        Tensor logits = head.forward(backbone.forward(x));
+        if (backbone.OutputStride != 1)
+        {
+            logits = nn.functional.interpolate(logits, [h + padH, w + padW], mode: InterpolationMode.Bilinear, align_corners: false);
+        }
+
+        if (padH != 0 || padW != 0)
+        {
+            logits = logits[.., .., TensorIndex.Slice(0, h), TensorIndex.Slice(0, w)];
+        }
+
+        return scope.MoveToOuter(logits);
+    }
+
+    /// <summary>
+    /// Class probabilities: softmax over the class dimension (dim 1), or a sigmoid when K = 1.
+    /// Runs in eval mode without gradients and restores the previous mode.
+    /// </summary>
+    /// <param name="images">Images <c>[N, C, H, W]</c>.</param>
+    /// <returns>Probabilities <c>[N, K, H, W]</c>.</returns>
+    public Tensor PredictProbabilities(Tensor images) =>
+        InEval(() =>
+        {
+            using Tensor logits = forward(images);
+            return NumClasses == 1 ? logits.sigmoid() : logits.softmax(1);
+        });
+
+    /// <summary>
+    /// The predicted mask: argmax over classes, or <c>sigmoid(logit) &gt; threshold</c> when K = 1.
+    /// Runs in eval mode without gradients and restores the previous mode.
+    /// </summary>
+    /// <param name="images">Images <c>[N, C, H, W]</c>.</param>
+    /// <param name="threshold">Probability threshold for binary (K = 1) models.</param>
+    /// <returns>Class indices <c>[N, H, W]</c> as int64.</returns>
+    public Tensor Predict(Tensor images, double threshold = 0.5) =>
+        InEval(() =>
+        {
+            using Tensor logits = forward(images);
+            if (NumClasses == 1)
+            {
+                using Tensor p = logits.sigmoid();
+                using Tensor squeezed = p.squeeze(1);
+                using Tensor above = squeezed.gt(threshold);
+                return above.to(int64);
+            }
+
+            return logits.argmax(1);
+        });
+
+    /// <summary>
+    /// A new eval-mode model for inference whose head is the single collapsed conv of this model's
+    /// linear head (batch norms folded with their running statistics). This model is left untouched.
+    /// For pad-each heads the deployed output differs in a border ring of width <c>R − r1</c>
+    /// (see <see cref="HeadPadding"/>); pad-once heads deploy exactly.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The head is not linear; the message says why.</exception>
+    public SegmentationModel ToDeployed()
+    {
+        using ConvKernel kernel = head.Collapse();
+        Backbone backboneCopy = backbone.Clone();
+        SegmentationHead deployedHead = kernel.KernelSize == 1
+            ? new LinearHead(head.InChannels, head.NumClasses)
+            : new StackedLinearHead(HeadSpec.StackedLinear([kernel.KernelSize]), head.InChannels, head.NumClasses);
+        Tensor reference = kernel.Weight;
+        deployedHead.to(reference.device);
+        deployedHead.to(reference.dtype);
+        kernel.CopyTo(deployedHead is LinearHead linear ? linear.Classifier : ((StackedLinearHead)deployedHead).Layers[0].Conv);
+        var deployed = new SegmentationModel(backboneCopy, deployedHead, SizePolicy);
+        deployed.eval();
+        return deployed;
+    }
+
+    private T InEval<T>(Func<T> body)
+    {
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            using var noGrad = no_grad();
+            return body();
+        }
+        finally
+        {
+            train(wasTraining);
+        }
+    }
+}
