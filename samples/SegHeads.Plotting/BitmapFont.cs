@@ -1,0 +1,259 @@
+namespace SegHeads.Plotting;
+
+/// <summary>
+/// A built-in 5x8 bitmap font for printable ASCII (32..126): 5 columns per glyph, one byte per column,
+/// bit 0 the top row, rows 0..6 above the baseline and row 7 for descenders. Glyphs advance 6 pixels.
+/// </summary>
+internal static class BitmapFont
+{
+    public const int GlyphWidth = 5;
+    public const int GlyphHeight = 8;
+    public const int Advance = 6;
+    private const int First = 32;
+    private const int Last = 126;
+
+    private static readonly byte[] Glyphs =
+    [
+        0x00, 0x00, 0x00, 0x00, 0x00, // ' '
+        0x00, 0x00, 0x5F, 0x00, 0x00, // !
+        0x00, 0x07, 0x00, 0x07, 0x00, // "
+        0x14, 0x7F, 0x14, 0x7F, 0x14, // #
+        0x24, 0x2A, 0x7F, 0x2A, 0x12, // $
+        0x23, 0x13, 0x08, 0x64, 0x62, // %
+        0x36, 0x49, 0x55, 0x22, 0x50, // &
+        0x00, 0x00, 0x07, 0x00, 0x00, // '
+        0x00, 0x1C, 0x22, 0x41, 0x00, // (
+        0x00, 0x41, 0x22, 0x1C, 0x00, // )
+        0x14, 0x08, 0x3E, 0x08, 0x14, // *
+        0x08, 0x08, 0x3E, 0x08, 0x08, // +
+        0x00, 0xA0, 0x60, 0x00, 0x00, // ,
+        0x08, 0x08, 0x08, 0x08, 0x08, // -
+        0x00, 0x60, 0x60, 0x00, 0x00, // .
+        0x20, 0x10, 0x08, 0x04, 0x02, // /
+        0x3E, 0x51, 0x49, 0x45, 0x3E, // 0
+        0x00, 0x42, 0x7F, 0x40, 0x00, // 1
+        0x42, 0x61, 0x51, 0x49, 0x46, // 2
+        0x21, 0x41, 0x45, 0x4B, 0x31, // 3
+        0x18, 0x14, 0x12, 0x7F, 0x10, // 4
+        0x27, 0x45, 0x45, 0x45, 0x39, // 5
+        0x3C, 0x4A, 0x49, 0x49, 0x30, // 6
+        0x01, 0x71, 0x09, 0x05, 0x03, // 7
+        0x36, 0x49, 0x49, 0x49, 0x36, // 8
+        0x06, 0x49, 0x49, 0x29, 0x1E, // 9
+        0x00, 0x36, 0x36, 0x00, 0x00, // :
+        0x00, 0xB6, 0x76, 0x00, 0x00, // ;
+        0x08, 0x14, 0x22, 0x41, 0x00, // <
+        0x14, 0x14, 0x14, 0x14, 0x14, // =
+        0x00, 0x41, 0x22, 0x14, 0x08, // >
+        0x02, 0x01, 0x51, 0x09, 0x06, // ?
+        0x32, 0x49, 0x79, 0x41, 0x3E, // @
+        0x7E, 0x11, 0x11, 0x11, 0x7E, // A
+        0x7F, 0x49, 0x49, 0x49, 0x36, // B
+        0x3E, 0x41, 0x41, 0x41, 0x22, // C
+        0x7F, 0x41, 0x41, 0x22, 0x1C, // D
+        0x7F, 0x49, 0x49, 0x49, 0x41, // E
+        0x7F, 0x09, 0x09, 0x09, 0x01, // F
+        0x3E, 0x41, 0x49, 0x49, 0x7A, // G
+        0x7F, 0x08, 0x08, 0x08, 0x7F, // H
+        0x00, 0x41, 0x7F, 0x41, 0x00, // I
+        0x20, 0x40, 0x41, 0x3F, 0x01, // J
+        0x7F, 0x08, 0x14, 0x22, 0x41, // K
+        0x7F, 0x40, 0x40, 0x40, 0x40, // L
+        0x7F, 0x02, 0x0C, 0x02, 0x7F, // M
+        0x7F, 0x04, 0x08, 0x10, 0x7F, // N
+        0x3E, 0x41, 0x41, 0x41, 0x3E, // O
+        0x7F, 0x09, 0x09, 0x09, 0x06, // P
+        0x3E, 0x41, 0x51, 0x21, 0x5E, // Q
+        0x7F, 0x09, 0x19, 0x29, 0x46, // R
+        0x46, 0x49, 0x49, 0x49, 0x31, // S
+        0x01, 0x01, 0x7F, 0x01, 0x01, // T
+        0x3F, 0x40, 0x40, 0x40, 0x3F, // U
+        0x1F, 0x20, 0x40, 0x20, 0x1F, // V
+        0x3F, 0x40, 0x38, 0x40, 0x3F, // W
+        0x63, 0x14, 0x08, 0x14, 0x63, // X
+        0x07, 0x08, 0x70, 0x08, 0x07, // Y
+        0x61, 0x51, 0x49, 0x45, 0x43, // Z
+        0x00, 0x7F, 0x41, 0x41, 0x00, // [
+        0x02, 0x04, 0x08, 0x10, 0x20, // \
+        0x00, 0x41, 0x41, 0x7F, 0x00, // ]
+        0x04, 0x02, 0x01, 0x02, 0x04, // ^
+        0x80, 0x80, 0x80, 0x80, 0x80, // _
+        0x00, 0x01, 0x02, 0x04, 0x00, // `
+        0x20, 0x54, 0x54, 0x54, 0x78, // a
+        0x7F, 0x48, 0x44, 0x44, 0x38, // b
+        0x38, 0x44, 0x44, 0x44, 0x20, // c
+        0x38, 0x44, 0x44, 0x48, 0x7F, // d
+        0x38, 0x54, 0x54, 0x54, 0x18, // e
+        0x08, 0x7E, 0x09, 0x01, 0x02, // f
+        0x18, 0xA4, 0xA4, 0xA4, 0x7C, // g
+        0x7F, 0x08, 0x04, 0x04, 0x78, // h
+        0x00, 0x44, 0x7D, 0x40, 0x00, // i
+        0x40, 0x80, 0x84, 0x7D, 0x00, // j
+        0x7F, 0x10, 0x28, 0x44, 0x00, // k
+        0x00, 0x41, 0x7F, 0x40, 0x00, // l
+        0x7C, 0x04, 0x18, 0x04, 0x78, // m
+        0x7C, 0x08, 0x04, 0x04, 0x78, // n
+        0x38, 0x44, 0x44, 0x44, 0x38, // o
+        0xFC, 0x24, 0x24, 0x24, 0x18, // p
+        0x18, 0x24, 0x24, 0x24, 0xFC, // q
+        0x7C, 0x08, 0x04, 0x04, 0x08, // r
+        0x48, 0x54, 0x54, 0x54, 0x20, // s
+        0x04, 0x3F, 0x44, 0x40, 0x20, // t
+        0x3C, 0x40, 0x40, 0x20, 0x7C, // u
+        0x1C, 0x20, 0x40, 0x20, 0x1C, // v
+        0x3C, 0x40, 0x30, 0x40, 0x3C, // w
+        0x44, 0x28, 0x10, 0x28, 0x44, // x
+        0x1C, 0xA0, 0xA0, 0xA0, 0x7C, // y
+        0x44, 0x64, 0x54, 0x4C, 0x44, // z
+        0x00, 0x08, 0x36, 0x41, 0x00, // {
+        0x00, 0x00, 0x7F, 0x00, 0x00, // |
+        0x00, 0x41, 0x36, 0x08, 0x00, // }
+        0x08, 0x04, 0x08, 0x10, 0x08, // ~
+    ];
+
+    /// <summary>Whether pixel (<paramref name="column"/>, <paramref name="row"/>) of the glyph is set;
+    /// characters outside printable ASCII draw as '?'.</summary>
+    public static bool IsSet(char c, int column, int row)
+    {
+        int code = c is >= (char)First and <= (char)Last ? c : '?';
+        return (Glyphs[((code - First) * GlyphWidth) + column] & (1 << row)) != 0;
+    }
+
+    /// <summary>Width and height in pixels of <paramref name="text"/> at integer <paramref name="scale"/>.</summary>
+    public static (int Width, int Height) Measure(string text, int scale, bool bold)
+    {
+        int width = text.Length == 0 ? 0 : ((text.Length * Advance) - 1) * scale;
+        if (bold && width > 0)
+        {
+            width += 1;
+        }
+
+        return (width, GlyphHeight * scale);
+    }
+
+    /// <summary>
+    /// Renders <paramref name="text"/> to a coverage mask (row-major, width x height as from
+    /// <see cref="Measure"/>). Scales of 2 and up are smoothed with Scale2x so diagonals are not staircases;
+    /// bold ORs in a copy shifted one output pixel to the right.
+    /// </summary>
+    public static bool[] Rasterize(string text, int scale, bool bold, out int width, out int height)
+    {
+        int baseWidth = text.Length == 0 ? 0 : (text.Length * Advance) - 1;
+        bool[] mask = new bool[baseWidth * GlyphHeight];
+        for (int i = 0; i < text.Length; i++)
+        {
+            for (int column = 0; column < GlyphWidth; column++)
+            {
+                for (int row = 0; row < GlyphHeight; row++)
+                {
+                    if (IsSet(text[i], column, row))
+                    {
+                        mask[(row * baseWidth) + (i * Advance) + column] = true;
+                    }
+                }
+            }
+        }
+
+        width = baseWidth;
+        height = GlyphHeight;
+        int remaining = scale;
+        if (scale >= 2 && scale % 2 == 0)
+        {
+            mask = Scale2x(mask, width, height);
+            width *= 2;
+            height *= 2;
+            remaining = scale / 2;
+        }
+
+        if (remaining > 1)
+        {
+            mask = Nearest(mask, width, height, remaining);
+            width *= remaining;
+            height *= remaining;
+        }
+
+        if (bold && width > 0)
+        {
+            bool[] wide = new bool[(width + 1) * height];
+            for (int y = 0; y < height; y++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    if (mask[(y * width) + x])
+                    {
+                        wide[(y * (width + 1)) + x] = true;
+                        wide[(y * (width + 1)) + x + 1] = true;
+                    }
+                }
+            }
+
+            mask = wide;
+            width += 1;
+        }
+
+        return mask;
+    }
+
+    private static bool[] Nearest(bool[] src, int width, int height, int factor)
+    {
+        int outWidth = width * factor;
+        bool[] dst = new bool[outWidth * height * factor];
+        for (int y = 0; y < height * factor; y++)
+        {
+            for (int x = 0; x < outWidth; x++)
+            {
+                dst[(y * outWidth) + x] = src[((y / factor) * width) + (x / factor)];
+            }
+        }
+
+        return dst;
+    }
+
+    // Scale2x (AdvMAME2x): doubles a bitmap, filling the inner corner where two set neighbours meet.
+    private static bool[] Scale2x(bool[] src, int width, int height)
+    {
+        bool At(int x, int y) => x >= 0 && y >= 0 && x < width && y < height && src[(y * width) + x];
+
+        int outWidth = width * 2;
+        bool[] dst = new bool[outWidth * height * 2];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                bool p = At(x, y);
+                bool a = At(x, y - 1);
+                bool b = At(x + 1, y);
+                bool c = At(x - 1, y);
+                bool d = At(x, y + 1);
+                bool e0 = p, e1 = p, e2 = p, e3 = p;
+                if (c == a && c != d && a != b)
+                {
+                    e0 = a;
+                }
+
+                if (a == b && a != c && b != d)
+                {
+                    e1 = b;
+                }
+
+                if (d == c && d != b && c != a)
+                {
+                    e2 = c;
+                }
+
+                if (b == d && b != a && d != c)
+                {
+                    e3 = d;
+                }
+
+                int o = (2 * y * outWidth) + (2 * x);
+                dst[o] = e0;
+                dst[o + 1] = e1;
+                dst[o + outWidth] = e2;
+                dst[o + outWidth + 1] = e3;
+            }
+        }
+
+        return dst;
+    }
+}

@@ -1,0 +1,118 @@
+using SegHeads.Internal;
+using static TorchSharp.torch;
+
+namespace SegHeads.Training;
+
+/// <summary>
+/// Per-pixel softmax cross-entropy on logits <c>[N, K, H, W]</c> and integer masks <c>[N, H, W]</c>,
+/// averaged exactly as PyTorch's <c>cross_entropy</c>: <c>Σ w[yᵢ]·(−log softmax(zᵢ)[yᵢ]) / Σ w[yᵢ]</c>
+/// over pixels whose mask is not the ignore index. With one logit channel (K = 1) it is the binary
+/// cross-entropy with logits on masks in {0, 1}. A batch with nothing to count gives a loss of 0
+/// (still connected to the graph), where PyTorch gives NaN.
+/// </summary>
+public static class PixelCrossEntropy
+{
+    /// <summary>Computes the loss.</summary>
+    /// <param name="logits">Logits <c>[N, K, H, W]</c>.</param>
+    /// <param name="masks">Class indices <c>[N, H, W]</c>: 0..K−1 (0/1 when K = 1) or the ignore index.</param>
+    /// <param name="options">Ignore index and weights; <see langword="null"/> for the defaults.</param>
+    /// <returns>A scalar loss tensor.</returns>
+    /// <exception cref="ArgumentException">Shapes do not match, the mask is not integer, a label is out of range, or the class weights have the wrong length.</exception>
+    public static Tensor Compute(Tensor logits, Tensor masks, LossOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(masks);
+        options = (options ?? new LossOptions()).Validate();
+        if (logits.dim() != 4)
+        {
+            throw new ArgumentException($"Logits must be [N, K, H, W], but got rank {logits.dim()} with shape {Shapes.Format(logits)}.", nameof(logits));
+        }
+
+        long k = logits.shape[1];
+        if (masks.dim() != 3 || masks.shape[0] != logits.shape[0] || masks.shape[1] != logits.shape[2] || masks.shape[2] != logits.shape[3])
+        {
+            throw new ArgumentException(
+                $"Masks must be [{logits.shape[0]}, {logits.shape[2]}, {logits.shape[3]}] to match logits {Shapes.Format(logits)}, but got {Shapes.Format(masks)}.",
+                nameof(masks));
+        }
+
+        if (masks.is_floating_point() || masks.dtype == ScalarType.Bool)
+        {
+            throw new ArgumentException($"Masks must hold integer class indices, but got dtype {masks.dtype}.", nameof(masks));
+        }
+
+        if (options.ClassWeights is not null && options.ClassWeights.Count != Math.Max(k, 2))
+        {
+            throw new ArgumentException(
+                $"ClassWeights must have one weight per class ({Math.Max(k, 2)}), but has {options.ClassWeights.Count}.", nameof(options));
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor target = masks.to(int64);
+        Tensor valid = target.ne(options.IgnoreIndex);
+        long counted = valid.sum().item<long>();
+        CheckLabels(target, valid, counted, Math.Max(k, 2), options.IgnoreIndex, nameof(masks));
+        if (counted == 0)
+        {
+            return scope.MoveToOuter(logits.sum() * 0);
+        }
+
+        Tensor loss = k == 1 ? Binary(logits, target, valid, options) : MultiClass(logits, target, options);
+        return scope.MoveToOuter(loss);
+    }
+
+    private static Tensor MultiClass(Tensor logits, Tensor target, LossOptions options)
+    {
+        Tensor? weight = options.ClassWeights is null
+            ? null
+            : tensor(options.ClassWeights.ToArray(), dtype: logits.dtype, device: logits.device);
+        if (weight is not null)
+        {
+            // NOTE: PyTorch's weighted mean divides by Σ w[yᵢ]; when every counted pixel has weight 0
+            // that is 0/0. Define it as 0, like the all-ignored batch.
+            Tensor safeTarget = target.clamp(0, weight.shape[0] - 1);
+            Tensor pixelWeights = weight.index_select(0, safeTarget.flatten()).masked_select(target.flatten().ne(options.IgnoreIndex));
+            if (pixelWeights.sum().item<double>() == 0)
+            {
+                return logits.sum() * 0;
+            }
+        }
+
+        return nn.functional.cross_entropy(logits, target, weight, ignore_index: options.IgnoreIndex);
+    }
+
+    private static Tensor Binary(Tensor logits, Tensor target, Tensor valid, LossOptions options)
+    {
+        Tensor z = logits.squeeze(1);
+        Tensor y = target.clamp(0, 1).to(z.dtype);
+        Tensor positiveWeight = tensor(options.PositiveWeight, dtype: z.dtype, device: z.device);
+        Tensor perPixel = nn.functional.binary_cross_entropy_with_logits(z, y, reduction: nn.Reduction.None, pos_weights: positiveWeight);
+        Tensor w = valid.to(z.dtype);
+        if (options.ClassWeights is not null)
+        {
+            w *= (y * options.ClassWeights[1]) + ((1 - y) * options.ClassWeights[0]);
+        }
+
+        Tensor total = w.sum();
+        return total.item<double>() == 0 ? logits.sum() * 0 : (perPixel * w).sum() / total;
+    }
+
+    private static void CheckLabels(Tensor target, Tensor valid, long counted, long classes, long ignoreIndex, string paramName)
+    {
+        if (counted == 0)
+        {
+            return;
+        }
+
+        Tensor labels = target.masked_select(valid);
+        long min = labels.min().item<long>();
+        long max = labels.max().item<long>();
+        if (min < 0 || max >= classes)
+        {
+            Tensor bad = labels.masked_select(labels.lt(0).logical_or(labels.ge(classes)));
+            throw new ArgumentException(
+                $"Mask labels must be in [0, {classes}) or the ignore index {ignoreIndex}, but found {bad.numel()} pixel(s) outside, e.g. {bad[0].item<long>()} (labels range from {min} to {max}).",
+                paramName);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using static TorchSharp.torch;
+
+namespace SegHeads.Training;
+
+/// <summary>Configuration of a <see cref="Trainer"/>. Every default is documented; call <see cref="Validate"/>.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Optimizer. Default <see cref="OptimizerKind.Adam"/>.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Base learning rate. Default 1e-3.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>SGD momentum. Default 0.9.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Weight decay (L2 for SGD/Adam, decoupled for AdamW). Default 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Schedule after warm-up. Default <see cref="ScheduleKind.Constant"/>.</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
+
+    /// <summary>Linear warm-up steps. Default 0.</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>Step schedule: steps between decays. Default 1000.</summary>
+    public int StepSize { get; init; } = 1000;
+
+    /// <summary>Step schedule: decay factor. Default 0.1.</summary>
+    public double StepGamma { get; init; } = 0.1;
+
+    /// <summary>Cosine schedule: final rate. Default 0.</summary>
+    public double MinLearningRate { get; init; }
+
+    /// <summary>Clip the global gradient norm to this value; <see langword="null"/> for no clipping. Default none.</summary>
+    public double? GradientClipNorm { get; init; }
+
+    /// <summary>Samples per batch. Default 8.</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Steps to train; when <see langword="null"/>, <see cref="Epochs"/> decides. Default none.</summary>
+    public long? Steps { get; init; }
+
+    /// <summary>Epochs to train when <see cref="Steps"/> is not set. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Evaluate every this many steps (and after the last); 0 for only after the last. Default 100.</summary>
+    public int EvaluateEvery { get; init; } = 100;
+
+    /// <summary>Seed of the data order. Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Device to train on; the model is moved there before the optimizer is made. Default CPU.</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Where to keep the checkpoint, or <see langword="null"/> for none. Default none.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Write the checkpoint every this many steps (and at the end); 0 for only at the end. Default 0.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Loss configuration. Default <see cref="LossOptions"/> defaults.</summary>
+    public LossOptions Loss { get; init; } = new();
+
+    /// <summary>The steps a run takes on a dataset of <paramref name="batchesPerEpoch"/> batches per epoch.</summary>
+    public long TotalSteps(int batchesPerEpoch) => Steps ?? ((long)Epochs * batchesPerEpoch);
+
+    /// <summary>Checks every value and throws with the offending one.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public TrainerOptions Validate()
+    {
+        Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "finite and positive");
+        Require(Momentum is >= 0 and < 1, nameof(Momentum), Momentum, "in [0, 1)");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "finite and non-negative");
+        Require(WarmupSteps >= 0, nameof(WarmupSteps), WarmupSteps, "non-negative");
+        Require(StepSize > 0, nameof(StepSize), StepSize, "positive");
+        Require(StepGamma > 0 && StepGamma <= 1, nameof(StepGamma), StepGamma, "in (0, 1]");
+        Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate), MinLearningRate, "in [0, LearningRate]");
+        Require(GradientClipNorm is null or > 0, nameof(GradientClipNorm), GradientClipNorm, "positive");
+        Require(BatchSize > 0, nameof(BatchSize), BatchSize, "positive");
+        Require(Steps is null or > 0, nameof(Steps), Steps, "positive");
+        Require(Epochs > 0, nameof(Epochs), Epochs, "positive");
+        Require(EvaluateEvery >= 0, nameof(EvaluateEvery), EvaluateEvery, "non-negative");
+        Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, "non-negative");
+        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "a defined OptimizerKind");
+        Require(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "a defined ScheduleKind");
+        ArgumentNullException.ThrowIfNull(Loss);
+        Loss.Validate();
+        return this;
+    }
+
+    private static void Require(bool ok, string name, object? value, string what)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be {what}, but was {value}.");
+        }
+    }
+}
