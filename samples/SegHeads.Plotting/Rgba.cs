@@ -27,13 +27,13 @@ public readonly record struct Rgba(byte R, byte G, byte B, byte A = 255)
     public static Rgba FromHex(string hex)
     {
         ArgumentNullException.ThrowIfNull(hex);
-        ReadOnlySpan<char> s = hex.AsSpan().TrimStart('#');
+        string s = hex.TrimStart('#');
         if (s.Length is not (6 or 8))
         {
             throw new FormatException($"Expected #rrggbb or #rrggbbaa, got '{hex}'.");
         }
 
-        byte Channel(int i) => byte.Parse(s.Slice(i * 2, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        byte Channel(int i) => byte.Parse(s.AsSpan(i * 2, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         return new Rgba(Channel(0), Channel(1), Channel(2), s.Length == 8 ? Channel(3) : (byte)255);
     }
 

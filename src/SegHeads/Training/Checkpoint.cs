@@ -187,8 +187,11 @@ public static class Checkpoint
     {
         using var block = new MemoryStream();
         write(block);
-        writer.Write(block.Length);
-        writer.Write(block.GetBuffer(), 0, (int)block.Length);
+
+        // NOTE: Module.save closes the stream it is given; MemoryStream.ToArray still works then.
+        byte[] bytes = block.ToArray();
+        writer.Write((long)bytes.Length);
+        writer.Write(bytes);
     }
 
     private static byte[] ReadBlock(BinaryReader reader)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using SegHeads.Internal;
 using static TorchSharp.torch;
 
@@ -72,7 +73,7 @@ public static class PixelCrossEntropy
             // that is 0/0. Define it as 0, like the all-ignored batch.
             Tensor safeTarget = target.clamp(0, weight.shape[0] - 1);
             Tensor pixelWeights = weight.index_select(0, safeTarget.flatten()).masked_select(target.flatten().ne(options.IgnoreIndex));
-            if (pixelWeights.sum().item<double>() == 0)
+            if (pixelWeights.sum().ToDouble() == 0)
             {
                 return logits.sum() * 0;
             }
@@ -94,7 +95,7 @@ public static class PixelCrossEntropy
         }
 
         Tensor total = w.sum();
-        return total.item<double>() == 0 ? logits.sum() * 0 : (perPixel * w).sum() / total;
+        return total.ToDouble() == 0 ? logits.sum() * 0 : (perPixel * w).sum() / total;
     }
 
     private static void CheckLabels(Tensor target, Tensor valid, long counted, long classes, long ignoreIndex, string paramName)

@@ -179,7 +179,7 @@ public sealed class Trainer : IDisposable
         optimizer.zero_grad();
         Tensor logits = Model.forward(images.to(device));
         Tensor loss = PixelCrossEntropy.Compute(logits, masks.to(device), Options.Loss);
-        double value = loss.item<double>();
+        double value = loss.ToDouble();
         if (!double.IsFinite(value))
         {
             string kept = Options.CheckpointPath is not null && File.Exists(Options.CheckpointPath)
