@@ -57,23 +57,25 @@ internal sealed class Axis
         double step = AxisTicks.NiceStep(range, maxTicks);
 
         // Pad by the margin, then round out to the next tick when that costs little extra room.
-        double min = fixedMin ?? Snap(dataMin - (margin * range), Math.Floor((dataMin / step) + 1e-9) * step, dataMin, range);
-        double max = fixedMax ?? Snap(dataMax + (margin * range), Math.Ceiling((dataMax / step) - 1e-9) * step, dataMax, range);
+        double paddedMin = dataMin - (margin * range);
+        double paddedMax = dataMax + (margin * range);
+        double min = fixedMin ?? Snap(paddedMin, Math.Floor((paddedMin / step) + 1e-9) * step, dataMin, range);
+        double max = fixedMax ?? Snap(paddedMax, Math.Ceiling((paddedMax / step) - 1e-9) * step, dataMax, range);
         if (max <= min)
         {
             max = min + step;
         }
 
-        var ticks = AxisTicks.Between(min, max, step).Select(v => (v, AxisTicks.Format(v))).ToList();
+        double[] tickValues = AxisTicks.Between(min, max, step);
+        var ticks = tickValues.Zip(AxisTicks.FormatAll(tickValues)).ToList();
         return new Axis(min, max, log: false, ticks, []);
     }
 
-    // The padded end, or the tick beyond it if that tick lies within SnapSlack of the data.
+    // The padded end, or the tick just beyond it if that tick lies within SnapSlack of the data.
     private static double Snap(double padded, double tick, double dataEnd, double range)
     {
         const double SnapSlack = 0.1;
-        bool outward = padded <= dataEnd ? tick <= padded : tick >= padded;
-        return outward && Math.Abs(tick - dataEnd) <= SnapSlack * range ? tick : padded;
+        return Math.Abs(tick - dataEnd) <= SnapSlack * range ? tick : padded;
     }
 
     private static Axis CreateLog(List<double> values, double? fixedMin, double? fixedMax, int maxTicks, double margin)
@@ -87,10 +89,12 @@ internal sealed class Axis
 
         // Pad in log space, then round out to 1, 2 or 5 times a power of ten when that costs little room.
         double decadesOfData = Math.Log10(dataMax / dataMin);
+        double logMin = Math.Log10(dataMin) - (margin * decadesOfData);
+        double logMax = Math.Log10(dataMax) + (margin * decadesOfData);
         double min = fixedMin is > 0 ? dataMin
-            : Math.Pow(10.0, Snap(Math.Log10(dataMin) - (margin * decadesOfData), Math.Log10(SnapLog(dataMin, down: true)), Math.Log10(dataMin), decadesOfData));
+            : Math.Pow(10.0, Snap(logMin, Math.Log10(SnapLog(Math.Pow(10.0, logMin), down: true)), Math.Log10(dataMin), decadesOfData));
         double max = fixedMax is > 0 ? dataMax
-            : Math.Pow(10.0, Snap(Math.Log10(dataMax) + (margin * decadesOfData), Math.Log10(SnapLog(dataMax, down: false)), Math.Log10(dataMax), decadesOfData));
+            : Math.Pow(10.0, Snap(logMax, Math.Log10(SnapLog(Math.Pow(10.0, logMax), down: false)), Math.Log10(dataMax), decadesOfData));
         double decades = Math.Log10(max / min);
 
         var labelled = AxisTicks.Log(min, max, maxTicks).ToList();
@@ -106,9 +110,22 @@ internal sealed class Axis
             for (int m = 2; m <= 9; m++)
             {
                 double v = m * Math.Pow(10.0, e);
-                if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9))
+                if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9) && (decades <= 4 || extraLabels.Contains(m)))
                 {
                     (extraLabels.Contains(m) ? labelled : minor).Add(v);
+                }
+            }
+        }
+
+        // Over many decades the in-between values are too dense; show skipped powers of ten instead.
+        if (decades > 4)
+        {
+            for (int e = (int)Math.Ceiling(Math.Log10(min) - 1e-9); e <= (int)Math.Floor(Math.Log10(max) + 1e-9); e++)
+            {
+                double v = Math.Pow(10.0, e);
+                if (!labelled.Any(t => Math.Abs((t / v) - 1) < 1e-9))
+                {
+                    minor.Add(v);
                 }
             }
         }

@@ -124,8 +124,37 @@ public static class AxisTicks
         return Plain(value);
     }
 
-    private static string Plain(double value) =>
-        Math.Round(value, 4).ToString("0.####", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Formats the ticks of one linear axis alike: all with a k or M suffix when the largest reaches 10,000
+    /// (0, 2.5k, 5k), plain decimals when the step is at least 1e-4 (0, 0.005, 0.01), otherwise each as
+    /// <see cref="Format"/> does.
+    /// </summary>
+    /// <param name="ticks">Evenly spaced tick values.</param>
+    public static IReadOnlyList<string> FormatAll(IReadOnlyList<double> ticks)
+    {
+        ArgumentNullException.ThrowIfNull(ticks);
+        double largest = ticks.Select(Math.Abs).Where(double.IsFinite).DefaultIfEmpty(0).Max();
+        double step = ticks.Count < 2 ? largest : ticks.Zip(ticks.Skip(1), (a, b) => Math.Abs(b - a)).Min();
+        if (largest >= 1e4 && largest < 1e9)
+        {
+            (double divisor, string suffix) = largest >= 1e6 ? (1e6, "M") : (1e3, "k");
+            return [.. ticks.Select(v => Math.Abs(v) < 1e-12 ? "0" : Plain(v / divisor, DecimalsFor(step / divisor)) + suffix)];
+        }
+
+        if (step >= 1e-4 && largest < 1e9)
+        {
+            return [.. ticks.Select(v => Math.Abs(v) < 1e-12 ? "0" : Plain(v, DecimalsFor(step)))];
+        }
+
+        return [.. ticks.Select(Format)];
+    }
+
+    private static string Plain(double value, int decimals = 4) =>
+        Math.Round(value, decimals).ToString("0.##########", CultureInfo.InvariantCulture);
+
+    // Decimals that show every multiple of step exactly (step is 1, 2, 2.5 or 5 times a power of ten).
+    private static int DecimalsFor(double step) =>
+        step > 0 && double.IsFinite(step) ? Math.Clamp(2 - (int)Math.Floor(Math.Log10(step)), 0, 10) : 4;
 
     internal static (double Min, double Max) Widen(double min, double max)
     {

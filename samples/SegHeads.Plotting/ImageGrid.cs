@@ -78,7 +78,8 @@ public sealed class ImageGrid
         for (int c = 0; c < columns; c++)
         {
             string header = c < ColumnHeaders.Count ? ColumnHeaders[c] : string.Empty;
-            columnWidths[c] = Math.Max(columnWidths[c], Canvas.MeasureText(header, fs).Width);
+            int headerWidth = Canvas.MeasureText(header, fs).Width;
+            columnWidths[c] = Math.Max(columnWidths[c], headerWidth == 0 ? 0 : headerWidth + (2 * Gap));
         }
 
         var rowHeights = rows.Select(r => r.Tiles.Max(t => t.Height) * scale).ToArray();

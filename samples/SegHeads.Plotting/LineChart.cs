@@ -94,37 +94,50 @@ public sealed class LineChart
         ArgumentOutOfRangeException.ThrowIfLessThan(FontScale, 1);
         int fs = FontScale;
         int ls = FontScale + 1;
-        int tickTextHeight = 7 * fs;
-        int labelTextHeight = 7 * ls;
 
-        int plotTop = y + Pad + (string.IsNullOrEmpty(Title) ? 4 : labelTextHeight + 12);
-        int plotBottom = y + height - Pad - tickTextHeight - TickLength - 6
-            - (string.IsNullOrEmpty(XLabel) ? 0 : labelTextHeight + 8);
-        int plotHeight = plotBottom - plotTop;
-        if (plotHeight < 20)
+        var plot = Layout(x, y, width, height, reserveRight: 0);
+        if (plot is null)
         {
             return;
         }
 
-        var yAxis = Axis.Create(YValues(), LogY, YMin, YMax, Math.Clamp(plotHeight / 55, 3, 9), margin: 0.04);
-        int yTickWidth = yAxis.Ticks.Select(t => Canvas.MeasureText(t.Label, fs).Width).DefaultIfEmpty(0).Max();
-        int plotLeft = x + Pad + (string.IsNullOrEmpty(YLabel) ? 0 : labelTextHeight + 10) + yTickWidth + TickLength + 4;
-        int plotRight = x + width - Pad - (12 * fs);
-        int plotWidth = plotRight - plotLeft;
-        if (plotWidth < 20)
+        var projected = Project(plot);
+        var legend = ShowLegend ? Legend.Create(projected, fs) : null;
+        (int X, int Y)? legendAt = null;
+        if (legend is not null)
         {
-            return;
+            // Inside, in the corner hiding the least data; outside on the right if every corner hides a lot.
+            var inside = legend.BestCorner(plot, projected);
+            if (inside is { Score: <= Legend.AcceptableOverlap } corner)
+            {
+                legendAt = (corner.X, corner.Y);
+            }
+            else if (Layout(x, y, width, height, reserveRight: legend.Width + Legend.OutsideGap) is { } narrowed
+                     && narrowed.Width >= plot.Width * 0.6)
+            {
+                plot = narrowed;
+                projected = Project(plot);
+                legendAt = (plot.Left + plot.Width + Legend.OutsideGap, plot.Top);
+            }
+            else if (inside is { } fallback)
+            {
+                legendAt = (fallback.X, fallback.Y);
+            }
         }
-
-        var xAxis = Axis.Create(Series.SelectMany(s => s.X), log: false, XMin, XMax, Math.Clamp(plotWidth / 90, 3, 11), margin: 0.0);
-        var plot = new PlotArea(plotLeft, plotTop, plotWidth, plotHeight, xAxis, yAxis);
 
         DrawGrid(canvas, plot);
         canvas.SetClip(plot.Left, plot.Top, plot.Width, plot.Height);
-        var drawn = new List<DrawnSeries>();
-        for (int i = 0; i < Series.Count; i++)
+        foreach (var p in projected)
         {
-            drawn.Add(DrawSeries(canvas, plot, Series[i], ColorOf(i)));
+            foreach (var polygon in p.BandPolygons)
+            {
+                canvas.FillPolygon(polygon, p.Color.WithOpacity(p.Series.BandOpacity));
+            }
+        }
+
+        foreach (var p in projected)
+        {
+            DrawLineAndMarkers(canvas, p);
         }
 
         canvas.ResetClip();
@@ -141,7 +154,7 @@ public sealed class LineChart
         if (!string.IsNullOrEmpty(XLabel))
         {
             int labelWidth = Canvas.MeasureText(XLabel, ls).Width;
-            canvas.DrawText(XLabel, plot.Left + ((plot.Width - labelWidth) / 2), plot.Bottom + TickLength + 6 + tickTextHeight + 8, TextColor, ls);
+            canvas.DrawText(XLabel, plot.Left + ((plot.Width - labelWidth) / 2), plot.Bottom + TickLength + 6 + (7 * fs) + 8, TextColor, ls);
         }
 
         if (!string.IsNullOrEmpty(YLabel))
@@ -150,9 +163,9 @@ public sealed class LineChart
             canvas.DrawTextVertical(YLabel, x + Pad, plot.Top + ((plot.Height - labelWidth) / 2), TextColor, ls);
         }
 
-        if (ShowLegend)
+        if (legend is not null && legendAt is { } at)
         {
-            DrawLegend(canvas, plot, drawn, fs);
+            legend.Draw(canvas, at.X, at.Y, TextColor);
         }
     }
 
@@ -228,63 +241,97 @@ public sealed class LineChart
         }
     }
 
-    private static DrawnSeries DrawSeries(Canvas canvas, PlotArea plot, Series series, Rgba color)
+    // Places the plot rectangle and fits both axes; null when the rectangle is too small to draw in.
+    private PlotArea? Layout(int x, int y, int width, int height, int reserveRight)
     {
-        var line = new List<(double X, double Y)>(series.X.Count);
-        for (int i = 0; i < series.X.Count; i++)
+        int fs = FontScale;
+        int labelTextHeight = 7 * (FontScale + 1);
+        int plotTop = y + Pad + (string.IsNullOrEmpty(Title) ? 4 : labelTextHeight + 12);
+        int plotBottom = y + height - Pad - (7 * fs) - TickLength - 6
+            - (string.IsNullOrEmpty(XLabel) ? 0 : labelTextHeight + 8);
+        int plotHeight = plotBottom - plotTop;
+        if (plotHeight < 20)
         {
-            line.Add(plot.ToPixel(series.X[i], series.Y[i]));
+            return null;
         }
 
-        var bandEdges = new List<(double X, double Y)>();
-        if (series.Lower is { } lower && series.Upper is { } upper)
+        var yAxis = Axis.Create(YValues(), LogY, YMin, YMax, Math.Clamp(plotHeight / 40, 3, 9), margin: 0.04);
+        int yTickWidth = yAxis.Ticks.Select(t => Canvas.MeasureText(t.Label, fs).Width).DefaultIfEmpty(0).Max();
+        int plotLeft = x + Pad + (string.IsNullOrEmpty(YLabel) ? 0 : labelTextHeight + 10) + yTickWidth + TickLength + 4;
+        int plotRight = x + width - Pad - Math.Max(12 * fs, reserveRight);
+        int plotWidth = plotRight - plotLeft;
+        if (plotWidth < 20)
         {
-            var polygon = new List<(double X, double Y)>();
-            for (int i = 0; i <= series.X.Count; i++)
-            {
-                (double X, double Y) top = default, bottom = default;
-                bool ok = i < series.X.Count && TryBandPoint(plot, series.X[i], lower[i], upper[i], out top, out bottom);
-                if (ok)
-                {
-                    polygon.Add(top);
-                    bandEdges.Add(top);
-                    bandEdges.Add(bottom);
-                    continue;
-                }
+            return null;
+        }
 
-                // A gap (or the end) closes the current band piece: walk back along its lower edge.
-                if (polygon.Count >= 2)
+        var xAxis = Axis.Create(Series.SelectMany(s => s.X), log: false, XMin, XMax, Math.Clamp(plotWidth / 60, 3, 10), margin: 0.0);
+        return new PlotArea(plotLeft, plotTop, plotWidth, plotHeight, xAxis, yAxis);
+    }
+
+    // Maps every series to pixel coordinates: its polyline (NaN where it breaks) and band polygons.
+    private List<ProjectedSeries> Project(PlotArea plot)
+    {
+        var result = new List<ProjectedSeries>(Series.Count);
+        for (int s = 0; s < Series.Count; s++)
+        {
+            var series = Series[s];
+            var line = new List<(double X, double Y)>(series.X.Count);
+            for (int i = 0; i < series.X.Count; i++)
+            {
+                line.Add(plot.ToPixel(series.X[i], series.Y[i]));
+            }
+
+            var polygons = new List<List<(double X, double Y)>>();
+            if (series.Lower is { } lower && series.Upper is { } upper)
+            {
+                // Each run of consecutive drawable x becomes one polygon: along the upper edge, back along the lower.
+                var top = new List<(double X, double Y)>();
+                var bottom = new List<(double X, double Y)>();
+                for (int i = 0; i <= series.X.Count; i++)
                 {
-                    int count = polygon.Count;
-                    for (int j = i - 1; j >= i - count; j--)
+                    if (i < series.X.Count && TryBandPoint(plot, series.X[i], lower[i], upper[i], out var t, out var b))
                     {
-                        TryBandPoint(plot, series.X[j], lower[j], upper[j], out _, out var b);
-                        polygon.Add(b);
+                        top.Add(t);
+                        bottom.Add(b);
+                        continue;
                     }
 
-                    canvas.FillPolygon(polygon, color.WithOpacity(series.BandOpacity));
-                }
+                    if (top.Count >= 2)
+                    {
+                        bottom.Reverse();
+                        polygons.Add([.. top, .. bottom]);
+                    }
 
-                polygon.Clear();
+                    top.Clear();
+                    bottom.Clear();
+                }
             }
+
+            result.Add(new ProjectedSeries(series, ColorOf(s), line, polygons));
         }
 
+        return result;
+    }
+
+    private static void DrawLineAndMarkers(Canvas canvas, ProjectedSeries projected)
+    {
+        var series = projected.Series;
         if (series.LineWidth > 0)
         {
-            canvas.DrawPolyline(line, color, series.LineWidth, series.Style);
+            canvas.DrawPolyline(projected.Line, projected.Color, series.LineWidth, series.Style);
         }
 
         if (series.Marker != MarkerShape.None)
         {
-            double radius = Math.Max(2.5, series.LineWidth * 1.6);
-            foreach (var p in line)
+            foreach (var p in projected.Line)
             {
-                DrawMarker(canvas, series.Marker, p.X, p.Y, radius, color);
+                DrawMarker(canvas, series.Marker, p.X, p.Y, MarkerRadius(series), projected.Color);
             }
         }
-
-        return new DrawnSeries(series, color, line, bandEdges);
     }
+
+    internal static double MarkerRadius(Series series) => Math.Max(2.5, series.LineWidth * 1.6);
 
     private static bool TryBandPoint(PlotArea plot, double x, double lower, double upper, out (double X, double Y) top, out (double X, double Y) bottom)
     {
@@ -317,62 +364,6 @@ public sealed class LineChart
                 break;
             default:
                 break;
-        }
-    }
-
-    private static void DrawLegend(Canvas canvas, PlotArea plot, List<DrawnSeries> drawn, int fs)
-    {
-        var entries = drawn.Where(d => d.Series.Name.Length > 0).ToList();
-        if (entries.Count == 0)
-        {
-            return;
-        }
-
-        const int SampleWidth = 26;
-        const int Inset = 8;
-        int rowHeight = Math.Max(9 * fs, 10) + 5;
-        int nameWidth = entries.Max(e => Canvas.MeasureText(e.Series.Name, fs).Width);
-        int boxWidth = 8 + SampleWidth + 6 + nameWidth + 8;
-        int boxHeight = 6 + (entries.Count * rowHeight) + 1;
-        if (boxWidth > plot.Width - (2 * Inset) || boxHeight > plot.Height - (2 * Inset))
-        {
-            return;
-        }
-
-        // Corners in order of preference; pick the one that hides the fewest drawn points.
-        int leftX = plot.Left + Inset;
-        int rightX = plot.Left + plot.Width - Inset - boxWidth;
-        int topY = plot.Top + Inset;
-        int bottomY = plot.Top + plot.Height - Inset - boxHeight;
-        (int X, int Y)[] candidates = [(rightX, topY), (leftX, topY), (rightX, bottomY), (leftX, bottomY)];
-        var samples = LegendPlacement.Sample(drawn);
-        var (boxX, boxY) = candidates.MinBy(c => LegendPlacement.Score(samples, c.X, c.Y, boxWidth, boxHeight));
-
-        canvas.FillRect(boxX, boxY, boxWidth, boxHeight, Rgba.White.WithOpacity(0.88));
-        canvas.DrawRect(boxX, boxY, boxWidth, boxHeight, new Rgba(200, 200, 200));
-        for (int i = 0; i < entries.Count; i++)
-        {
-            var entry = entries[i];
-            int rowTop = boxY + 5 + (i * rowHeight);
-            double centerY = rowTop + ((rowHeight - 5) / 2.0);
-            int sampleLeft = boxX + 8;
-            if (entry.Series.Lower is not null)
-            {
-                canvas.FillRect(sampleLeft, (int)centerY - 5, SampleWidth, 11, entry.Color.WithOpacity(entry.Series.BandOpacity));
-            }
-
-            if (entry.Series.LineWidth > 0)
-            {
-                double mid = Math.Floor(centerY) + 0.5;
-                canvas.DrawLine(sampleLeft + 2, mid, sampleLeft + SampleWidth - 2, mid, entry.Color, entry.Series.LineWidth, entry.Series.Style);
-            }
-
-            if (entry.Series.Marker != MarkerShape.None)
-            {
-                DrawMarker(canvas, entry.Series.Marker, sampleLeft + (SampleWidth / 2.0), Math.Floor(centerY) + 0.5, Math.Max(2.5, entry.Series.LineWidth * 1.6), entry.Color);
-            }
-
-            canvas.DrawText(entry.Series.Name, sampleLeft + SampleWidth + 6, (int)Math.Round(centerY - (3.5 * fs)), TextColor, fs);
         }
     }
 }

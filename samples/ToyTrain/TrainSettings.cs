@@ -1,0 +1,107 @@
+using System.ComponentModel;
+using SegHeads.Heads;
+using SegHeads.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SegHeads.Samples.ToyTrain;
+
+/// <summary>Command-line options of the toy training sample.</summary>
+internal sealed class TrainSettings : CommandSettings
+{
+    [CommandOption("--head <SPEC>")]
+    [Description("Head spec, e.g. linear, stacked-linear:3-3-1@32, activated:3-3-1@32+bn.")]
+    [DefaultValue("stacked-linear:3-3-1@32")]
+    public string Head { get; init; } = "stacked-linear:3-3-1@32";
+
+    [CommandOption("--steps <N>")]
+    [Description("Training steps (ignored when --epochs is given).")]
+    [DefaultValue(2000)]
+    public int Steps { get; init; } = 2000;
+
+    [CommandOption("--epochs <N>")]
+    [Description("Train for this many epochs instead of --steps.")]
+    public int? Epochs { get; init; }
+
+    [CommandOption("--image-size <PIXELS>")]
+    [Description("Height and width of the generated images (a multiple of 4 for the default backbone).")]
+    [DefaultValue(48)]
+    public int ImageSize { get; init; } = 48;
+
+    [CommandOption("--classes <K>")]
+    [Description("Classes including background (2..6).")]
+    [DefaultValue(4)]
+    public int Classes { get; init; } = 4;
+
+    [CommandOption("--train-count <N>")]
+    [Description("Generated training images.")]
+    [DefaultValue(4096)]
+    public int TrainCount { get; init; } = 4096;
+
+    [CommandOption("--val-count <N>")]
+    [Description("Generated validation images.")]
+    [DefaultValue(128)]
+    public int ValCount { get; init; } = 128;
+
+    [CommandOption("--batch-size <N>")]
+    [DefaultValue(8)]
+    public int BatchSize { get; init; } = 8;
+
+    [CommandOption("--optimizer <NAME>")]
+    [Description("sgd, adam or adamw.")]
+    [DefaultValue(OptimizerKind.Adam)]
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    [CommandOption("--lr <RATE>")]
+    [Description("Base learning rate (cosine schedule with warm-up).")]
+    [DefaultValue(3e-3)]
+    public double LearningRate { get; init; } = 3e-3;
+
+    [CommandOption("--seed <N>")]
+    [DefaultValue(0)]
+    public int Seed { get; init; }
+
+    [CommandOption("--eval-every <N>")]
+    [DefaultValue(250)]
+    public int EvaluateEvery { get; init; } = 250;
+
+    [CommandOption("--base-width <N>")]
+    [Description("Backbone width of the first level (levels double it).")]
+    [DefaultValue(16)]
+    public int BaseWidth { get; init; } = 16;
+
+    [CommandOption("--depth <N>")]
+    [Description("Backbone resolution levels.")]
+    [DefaultValue(3)]
+    public int Depth { get; init; } = 3;
+
+    [CommandOption("--threads <N>")]
+    [Description("Torch intra-op threads (default: all cores). Fix it to reproduce losses exactly.")]
+    public int? Threads { get; init; }
+
+    [CommandOption("--out <DIR>")]
+    [Description("Output folder for history.csv, metrics.json, curves.png, predictions.png and the checkpoint.")]
+    [DefaultValue("out/toytrain")]
+    public string Out { get; init; } = "out/toytrain";
+
+    public override ValidationResult Validate()
+    {
+        if (!HeadSpec.TryParse(Head, out _))
+        {
+            try
+            {
+                HeadSpec.Parse(Head);
+            }
+            catch (FormatException e)
+            {
+                return ValidationResult.Error(e.Message);
+            }
+        }
+
+        return Steps <= 0 ? ValidationResult.Error($"--steps must be positive, but was {Steps}.")
+            : Epochs is <= 0 ? ValidationResult.Error($"--epochs must be positive, but was {Epochs}.")
+            : LearningRate <= 0 ? ValidationResult.Error($"--lr must be positive, but was {LearningRate}.")
+            : Threads is <= 0 ? ValidationResult.Error($"--threads must be positive, but was {Threads}.")
+            : ValidationResult.Success();
+    }
+}
