@@ -1,3 +1,6 @@
+using SegHeads.Reparam;
+using TorchSharp;
+
 namespace SegHeads.Heads;
 
 /// <summary>Builds heads from specs through an explicit registry, so experiments swap heads by string.</summary>
@@ -49,4 +52,28 @@ public static class HeadFactory
     /// <exception cref="FormatException">The spec string is invalid; the message quotes the grammar.</exception>
     public static SegmentationHead Create(string spec, int inChannels, int numClasses) =>
         Create(HeadSpec.Parse(spec), inChannels, numClasses);
+
+    /// <summary>
+    /// A single-conv head holding <paramref name="kernel"/>: a <see cref="LinearHead"/> for a 1x1
+    /// kernel, otherwise a one-layer <see cref="StackedLinearHead"/> (<c>stacked-linear:k</c>) with
+    /// padding <c>k / 2</c>, on the kernel's device and dtype.
+    /// </summary>
+    /// <param name="kernel">Weight and bias to copy; its padding must be <c>k / 2</c>.</param>
+    /// <exception cref="ArgumentException">The kernel's padding is not <c>k / 2</c>.</exception>
+    public static SegmentationHead FromKernel(ConvKernel kernel)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        if (kernel.Padding != kernel.KernelSize / 2)
+        {
+            throw new ArgumentException($"A single-conv head pads by k / 2 = {kernel.KernelSize / 2}, but the kernel has padding {kernel.Padding}.", nameof(kernel));
+        }
+
+        SegmentationHead head = kernel.KernelSize == 1
+            ? new LinearHead(kernel.InChannels, kernel.OutChannels)
+            : new StackedLinearHead(HeadSpec.StackedLinear([kernel.KernelSize]), kernel.InChannels, kernel.OutChannels);
+        head.to(kernel.Weight.device);
+        head.to(kernel.Weight.dtype);
+        kernel.CopyTo(head is LinearHead linear ? linear.Classifier : ((StackedLinearHead)head).Layers[0].Conv);
+        return head;
+    }
 }

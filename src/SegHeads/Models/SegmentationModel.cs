@@ -153,13 +153,7 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
     {
         using ConvKernel kernel = head.Collapse();
         Backbone backboneCopy = backbone.Clone();
-        SegmentationHead deployedHead = kernel.KernelSize == 1
-            ? new LinearHead(head.InChannels, head.NumClasses)
-            : new StackedLinearHead(HeadSpec.StackedLinear([kernel.KernelSize]), head.InChannels, head.NumClasses);
-        Tensor reference = kernel.Weight;
-        deployedHead.to(reference.device);
-        deployedHead.to(reference.dtype);
-        kernel.CopyTo(deployedHead is LinearHead linear ? linear.Classifier : ((StackedLinearHead)deployedHead).Layers[0].Conv);
+        SegmentationHead deployedHead = HeadFactory.FromKernel(kernel);
         var deployed = new SegmentationModel(backboneCopy, deployedHead, SizePolicy);
         deployed.eval();
         return deployed;

@@ -40,6 +40,12 @@ public sealed class Trainer : IDisposable
     /// <summary>The configuration.</summary>
     public TrainerOptions Options { get; }
 
+    /// <summary>
+    /// Raised on the training thread after each evaluation during <see cref="Fit"/>, with the model
+    /// back in training mode: the hook for recorders such as <c>Dynamics.EndToEndRecorder</c>.
+    /// </summary>
+    public event EventHandler<EvaluatedEventArgs>? Evaluated;
+
     /// <summary>Steps done so far (restored by <see cref="LoadCheckpoint"/>).</summary>
     public long Step { get; private set; }
 
@@ -88,6 +94,7 @@ public sealed class Trainer : IDisposable
             {
                 last = Evaluate(validation ?? train);
                 history.Add(new EvaluationRecord(Step, last));
+                Evaluated?.Invoke(this, new EvaluatedEventArgs(Step, last));
             }
 
             if (Options.CheckpointPath is not null && (Step == total || (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0)))
