@@ -20,7 +20,7 @@ public static class ColorBlobs
         int c = options.Channels;
         int n = options.Count;
         var random = new Random(options.Seed);
-        float[][] prototypes = Prototypes(options.NumClasses, c, new Random(unchecked(options.Seed + 7919)));
+        float[][] prototypes = Prototypes(options.NumClasses, c, new Random(options.PrototypeSeed));
         var pixels = new float[(long)n * c * s * s];
         var labels = new long[(long)n * s * s];
         for (int i = 0; i < n; i++)

@@ -18,6 +18,12 @@ public sealed record ColorBlobsOptions
     /// <summary>Seed. Default 0.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Seed of the class prototypes, separate from <see cref="Seed"/> so that training and
+    /// validation sets drawn with different seeds share one colour per class. Default 0.
+    /// </summary>
+    public int PrototypeSeed { get; init; }
+
     /// <summary>Voronoi cells per image. Default 6.</summary>
     public int Cells { get; init; } = 6;
 

@@ -91,4 +91,21 @@ public sealed class DataTests
 
         create.Should().Throw<ArgumentException>().WithMessage("*[2, 4, 4]*[2, 3, 4, 4]*[2, 4, 3]*");
     }
+
+    [Fact]
+    public void ColorBlobs_DifferentSampleSeeds_ShareClassColours()
+    {
+        using TensorDataset train = ColorBlobs.Generate(new ColorBlobsOptions { Count = 4, Noise = 0, Seed = 1 });
+        using TensorDataset validation = ColorBlobs.Generate(new ColorBlobsOptions { Count = 4, Noise = 0, Seed = 2 });
+
+        for (int k = 0; k < 4; k++)
+        {
+            using Tensor a = train.Images.permute(0, 2, 3, 1).reshape(-1, 3)[train.Masks.flatten().eq(k)];
+            using Tensor b = validation.Images.permute(0, 2, 3, 1).reshape(-1, 3)[validation.Masks.flatten().eq(k)];
+            if (a.shape[0] > 0 && b.shape[0] > 0)
+            {
+                a[0].allclose(b[0]).Should().BeTrue($"class {k} has one prototype colour in every split");
+            }
+        }
+    }
 }

@@ -1,0 +1,41 @@
+using SegHeads.Plotting;
+
+namespace SegHeads.Samples.HeadDynamics.Experiments;
+
+/// <summary>The pitfall: a ReLU on the logits before softmax, against the same head without it.</summary>
+internal sealed class ReluLogits : IExperiment
+{
+    public string Name => "relu-logits";
+
+    public string Description => "linear heads with and without a ReLU on the logits";
+
+    public void Run(ExperimentContext context)
+    {
+        RunConfig[] configs =
+        [
+            new("1x1", "linear"), new("1x1 + ReLU on logits", "linear+relu-logits"),
+            new("3-3-1@16", "stacked-linear:3-3-1@16"), new("3-3-1@16 + ReLU on logits", "stacked-linear:3-3-1@16+relu-logits"),
+        ];
+        List<RunResult> runs = Runner.RunAll(context, configs, context.Blobs(false), context.Blobs(true), context.HeadSteps);
+        Csv.WriteRuns(context.PathFor(Name, "runs.csv"), runs);
+        var figure = new Figure(1, 2) { Title = "ReLU on the logits (negative logits clipped to 0, no gradient)" };
+        Plots.Losses(figure[0, 0], runs, "training loss");
+        Plots.MeanIoU(figure[0, 1], runs, "validation mIoU");
+        figure.ToCanvas(640, 420).SavePng(context.PathFor(Name, "relu-logits.png"));
+
+        var parts = new List<string>();
+        foreach (RunConfig config in configs)
+        {
+            var mine = runs.Where(r => r.Config == config).ToList();
+            Stats miou = Stats.Of(mine.Select(r => r.FinalMeanIoU));
+            Stats dead = Stats.Of(mine.Select(r => (double)r.DeadClasses));
+            Stats final = Stats.Of(mine.Select(r => r.FinalLoss));
+            context.Summarize(Name, config.Label, "final_miou", miou);
+            context.Summarize(Name, config.Label, "dead_classes", dead);
+            context.Summarize(Name, config.Label, "final_loss", final);
+            parts.Add($"{config.Label}: mIoU {miou}, final loss {final}, dead classes {dead}");
+        }
+
+        context.Finding(Name, string.Join("; ", parts) + ".");
+    }
+}
