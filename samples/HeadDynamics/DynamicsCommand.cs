@@ -61,7 +61,7 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
             AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"  [grey]{clock.Elapsed.TotalSeconds:F1} s[/]");
         }
 
-        experimentContext.WriteSummary();
+        experimentContext.WriteSummary(Experiments.Select(e => e.Name));
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"[green]done[/] in {total.Elapsed.TotalSeconds:F1} s; outputs in {output} (summary.csv, findings.md, one folder per experiment)");
         return 0;

@@ -8,8 +8,9 @@ namespace SegHeads.Samples.HeadDynamics;
 internal sealed class ExperimentContext : IDisposable
 {
     private readonly Dictionary<string, TensorDataset> datasets = [];
-    private readonly StringBuilder summary = new("experiment,config,metric,mean,std,min,max,seeds\n");
-    private readonly List<string> findings = [];
+    private const string SummaryHeader = "experiment,config,metric,mean,std,min,max,seeds\n";
+    private readonly Dictionary<string, StringBuilder> summaries = [];
+    private readonly Dictionary<string, List<string>> findings = [];
 
     public ExperimentContext(string output, bool quick, int seeds, Action<string> log)
     {
@@ -35,7 +36,6 @@ internal sealed class ExperimentContext : IDisposable
 
     public int EvaluateEvery => Quick ? 20 : 25;
 
-    public IReadOnlyList<string> Findings => findings;
 
     /// <summary>Noisy colour blobs: 1x1 heads can classify, wider receptive fields can also average noise away.</summary>
     public TensorDataset Blobs(bool validation, int channels = 3, int classes = 4) =>
@@ -66,19 +66,75 @@ internal sealed class ExperimentContext : IDisposable
         return System.IO.Path.Combine(folder, file);
     }
 
-    public void Summarize(string experiment, string config, string metric, Stats stats) =>
+    public void Summarize(string experiment, string config, string metric, Stats stats)
+    {
+        if (!summaries.TryGetValue(experiment, out StringBuilder? summary))
+        {
+            summary = summaries[experiment] = new StringBuilder();
+        }
+
         summary.Append(CultureInfo.InvariantCulture, $"{experiment},{config},{metric},{stats.Mean:R},{stats.Std:R},{stats.Min:R},{stats.Max:R},{stats.Count}\n");
+    }
+
+    /// <summary>Adds mean loss, final loss and final mIoU of one configuration to the summary; returns them as text.</summary>
+    public string SummarizeRuns(string experiment, RunConfig config, IEnumerable<RunResult> runs)
+    {
+        var mine = runs.Where(r => r.Config == config).ToList();
+        Stats area = Stats.Of(mine.Select(r => r.LossArea));
+        Stats final = Stats.Of(mine.Select(r => r.FinalLoss));
+        Stats miou = Stats.Of(mine.Select(r => r.FinalMeanIoU));
+        Summarize(experiment, config.Label, "loss_area", area);
+        Summarize(experiment, config.Label, "final_loss", final);
+        Summarize(experiment, config.Label, "final_miou", miou);
+        return $"{config.Label}: mean loss {area}, final {final}, mIoU {miou}";
+    }
 
     public void Finding(string experiment, string text)
     {
-        findings.Add($"[{experiment}] {text}");
+        if (!findings.TryGetValue(experiment, out List<string>? list))
+        {
+            list = findings[experiment] = [];
+        }
+
+        list.Add($"- [{experiment}] {text}\n");
         Log($"  finding: {text}");
     }
 
-    public void WriteSummary()
+    /// <summary>
+    /// Writes each experiment's summary.csv and findings.md into its folder, then rebuilds the
+    /// top-level files from every experiment folder present, so single-experiment runs add up.
+    /// </summary>
+    public void WriteSummary(IEnumerable<string> order)
     {
-        Csv.Write(System.IO.Path.Combine(Output, "summary.csv"), summary.ToString());
-        Csv.Write(System.IO.Path.Combine(Output, "findings.md"), string.Join("\n", findings.Select(f => "- " + f)) + "\n");
+        foreach (var (experiment, summary) in summaries)
+        {
+            Csv.Write(PathFor(experiment, "summary.csv"), SummaryHeader + summary);
+        }
+
+        foreach (var (experiment, list) in findings)
+        {
+            Csv.Write(PathFor(experiment, "findings.md"), string.Concat(list));
+        }
+
+        var allSummaries = new StringBuilder(SummaryHeader);
+        var allFindings = new StringBuilder();
+        foreach (string experiment in order)
+        {
+            string summaryFile = System.IO.Path.Combine(Output, experiment, "summary.csv");
+            string findingsFile = System.IO.Path.Combine(Output, experiment, "findings.md");
+            if (File.Exists(summaryFile))
+            {
+                allSummaries.Append(string.Concat(File.ReadLines(summaryFile).Skip(1).Select(l => l + "\n")));
+            }
+
+            if (File.Exists(findingsFile))
+            {
+                allFindings.Append(File.ReadAllText(findingsFile));
+            }
+        }
+
+        Csv.Write(System.IO.Path.Combine(Output, "summary.csv"), allSummaries.ToString());
+        Csv.Write(System.IO.Path.Combine(Output, "findings.md"), allFindings.ToString());
     }
 
     public void Dispose()

@@ -14,7 +14,7 @@ internal static class Plots
         chart.LogY = true;
         foreach (var group in runs.GroupBy(r => r.Config.Label))
         {
-            double[][] curves = group.Select(r => Smooth(r.Losses, 10)).ToArray();
+            double[][] curves = group.Select(r => Smoothing.MovingMean(r.Losses, 10)).ToArray();
             double[] x = Enumerable.Range(1, curves[0].Length).Select(i => (double)i).ToArray();
             chart.AddRuns(group.Key, x, curves);
         }
@@ -31,23 +31,5 @@ internal static class Plots
             double[] x = group.First().EvalSteps.Select(s => (double)s).ToArray();
             chart.AddRuns(group.Key, x, group.Select(r => (IReadOnlyList<double>)r.EvalMeanIoU).ToArray());
         }
-    }
-
-    public static double[] Smooth(IReadOnlyList<double> values, int window)
-    {
-        var result = new double[values.Count];
-        double sum = 0;
-        for (int i = 0; i < values.Count; i++)
-        {
-            sum += values[i];
-            if (i >= window)
-            {
-                sum -= values[i - window];
-            }
-
-            result[i] = sum / Math.Min(i + 1, window);
-        }
-
-        return result;
     }
 }

@@ -56,7 +56,7 @@ internal static class Outputs
         double[] steps = history.Steps.Select(s => (double)s.Step).ToArray();
         double[] losses = history.Steps.Select(s => s.Loss).ToArray();
         loss.AddLine("per step", steps, losses, color: new Rgba(170, 190, 220));
-        loss.AddLine("moving mean (50)", steps, MovingMean(losses, 50));
+        loss.AddLine("moving mean (50)", steps, Smoothing.MovingMean(losses, 50));
 
         LineChart miou = figure[0, 1];
         miou.Title = "validation mIoU";
@@ -88,24 +88,6 @@ internal static class Outputs
         }
 
         grid.SavePng(path);
-    }
-
-    private static double[] MovingMean(double[] values, int window)
-    {
-        var result = new double[values.Length];
-        double sum = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            sum += values[i];
-            if (i >= window)
-            {
-                sum -= values[i - window];
-            }
-
-            result[i] = sum / Math.Min(i + 1, window);
-        }
-
-        return result;
     }
 
     // Written to a temporary file and renamed, so an interrupted run never leaves a torn file.

@@ -8,13 +8,14 @@ internal sealed class HeadsOnBackbone : IExperiment
 {
     public string Name => "heads-on-backbone";
 
-    public string Description => "linear vs stacked-linear:3-3-1 vs activated:3-3-1+bn on a small UNet, toy shapes, Adam";
+    public string Description => "linear vs 5x5 vs stacked-linear:3-3-1 vs activated:3-3-1+bn on a small UNet, toy shapes, Adam";
 
     public void Run(ExperimentContext context)
     {
         RunConfig[] configs =
         [
             new("linear (1x1)", "linear") { WithBackbone = true, Optimizer = OptimizerKind.Adam, LearningRate = 3e-3 },
+            new("single 5x5 (same receptive field)", "stacked-linear:5") { WithBackbone = true, Optimizer = OptimizerKind.Adam, LearningRate = 3e-3 },
             new("stacked-linear 3-3-1@16", "stacked-linear:3-3-1@16") { WithBackbone = true, Optimizer = OptimizerKind.Adam, LearningRate = 3e-3 },
             new("activated 3-3-1@16+bn", "activated:3-3-1@16+bn") { WithBackbone = true, Optimizer = OptimizerKind.Adam, LearningRate = 3e-3 },
         ];
@@ -25,20 +26,12 @@ internal sealed class HeadsOnBackbone : IExperiment
         Plots.MeanIoU(figure[0, 1], runs, "validation mIoU");
         figure.ToCanvas(640, 420).SavePng(context.PathFor(Name, "heads-on-backbone.png"));
 
-        var parts = new List<string>();
-        foreach (RunConfig config in configs)
-        {
-            var mine = runs.Where(r => r.Config == config).ToList();
-            Stats miou = Stats.Of(mine.Select(r => r.FinalMeanIoU));
-            Stats area = Stats.Of(mine.Select(r => r.LossArea));
-            context.Summarize(Name, config.Label, "final_miou", miou);
-            context.Summarize(Name, config.Label, "loss_area", area);
-            context.Summarize(Name, config.Label, "final_loss", Stats.Of(mine.Select(r => r.FinalLoss)));
-            parts.Add($"{config.Label}: mIoU {miou}, mean loss {area}");
-        }
+        IEnumerable<string> parts = configs.Select(config => context.SummarizeRuns(Name, config, runs)).ToList();
 
         Stats linear = Stats.Of(runs.Where(r => r.Config == configs[0]).Select(r => r.FinalMeanIoU));
-        Stats stacked = Stats.Of(runs.Where(r => r.Config == configs[1]).Select(r => r.FinalMeanIoU));
-        context.Finding(Name, string.Join("; ", parts) + $". Stacked vs 1x1 final mIoU: Welch t = {Stats.WelchT(stacked, linear):F1}.");
+        Stats wide = Stats.Of(runs.Where(r => r.Config == configs[1]).Select(r => r.FinalMeanIoU));
+        Stats stacked = Stats.Of(runs.Where(r => r.Config == configs[2]).Select(r => r.FinalMeanIoU));
+        context.Finding(Name, string.Join("; ", parts)
+            + $". Final mIoU, Welch t: stacked vs 1x1 {Stats.WelchT(stacked, linear):F1}, stacked vs 5x5 {Stats.WelchT(stacked, wide):F1}, 5x5 vs 1x1 {Stats.WelchT(wide, linear):F1}.");
     }
 }

@@ -26,14 +26,9 @@ internal sealed class ReluLogits : IExperiment
         var parts = new List<string>();
         foreach (RunConfig config in configs)
         {
-            var mine = runs.Where(r => r.Config == config).ToList();
-            Stats miou = Stats.Of(mine.Select(r => r.FinalMeanIoU));
-            Stats dead = Stats.Of(mine.Select(r => (double)r.DeadClasses));
-            Stats final = Stats.Of(mine.Select(r => r.FinalLoss));
-            context.Summarize(Name, config.Label, "final_miou", miou);
+            Stats dead = Stats.Of(runs.Where(r => r.Config == config).Select(r => (double)r.DeadClasses));
             context.Summarize(Name, config.Label, "dead_classes", dead);
-            context.Summarize(Name, config.Label, "final_loss", final);
-            parts.Add($"{config.Label}: mIoU {miou}, final loss {final}, dead classes {dead}");
+            parts.Add($"{context.SummarizeRuns(Name, config, runs)}, dead classes {dead}");
         }
 
         context.Finding(Name, string.Join("; ", parts) + ".");

@@ -41,19 +41,7 @@ internal sealed class Sweep(string name, string description, RunConfig[] configs
         Plots.MeanIoU(figure[0, 1], runs, "validation mIoU");
         figure.ToCanvas(640, 420).SavePng(context.PathFor(Name, $"{Name}.png"));
 
-        var parts = new List<string>();
-        foreach (RunConfig config in configs)
-        {
-            var mine = runs.Where(r => r.Config == config).ToList();
-            Stats area = Stats.Of(mine.Select(r => r.LossArea));
-            Stats final = Stats.Of(mine.Select(r => r.FinalLoss));
-            Stats miou = Stats.Of(mine.Select(r => r.FinalMeanIoU));
-            context.Summarize(Name, config.Label, "loss_area", area);
-            context.Summarize(Name, config.Label, "final_loss", final);
-            context.Summarize(Name, config.Label, "final_miou", miou);
-            parts.Add($"{config.Label}: mean loss {area}, final {final}, mIoU {miou}");
-        }
-
+        IEnumerable<string> parts = configs.Select(config => context.SummarizeRuns(Name, config, runs)).ToList();
         context.Finding(Name, string.Join("; ", parts) + ".");
     }
 }
