@@ -35,6 +35,13 @@ internal static class MemoryBench
         using SegmentationModel model = SegmentationModel.Create(c.Head, c.Classes, c.Backbone());
         using TensorDataset data = TrainBench.RandomData(c, 16 * c.Batch);
         using var trainer = new Trainer(model, new TrainerOptions { BatchSize = c.Batch, Steps = steps, EvaluateEvery = 0 });
+        // NOTE: module constructors leave a few temporaries for the finalizer; collect them first,
+        // so that the count measures what the training steps do.
+        long beforeGc = Tensor.TotalCount;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Console.WriteLine($"# live tensors before training: {beforeGc}, after a full GC: {Tensor.TotalCount}");
         var probe = new Probe(every);
         trainer.Fit(data, progress: probe);
 
@@ -52,10 +59,16 @@ internal static class MemoryBench
         long liveMax = after.Max(s => s.LiveTensors);
         double growth = (double)(last.Rss - first.Rss) / first.Rss;
         double peakGrowth = (double)(after.Max(s => s.Rss) - first.Rss) / first.Rss;
+        // The trend, robust to allocator noise: median RSS of the last five samples against the first five.
+        int k = Math.Min(5, after.Length / 2);
+        double early = Stats.Median([.. after.Take(k).Select(s => (double)s.Rss)]);
+        double late = Stats.Median([.. after.TakeLast(k).Select(s => (double)s.Rss)]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"live tensors from step {first.Step} to {last.Step}: min {liveMin}, max {liveMax} ({(liveMin == liveMax ? "flat" : "NOT flat")})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RSS from step {first.Step} to {last.Step}: {first.Rss / 1048576.0:F1} -> {last.Rss / 1048576.0:F1} MiB, growth {growth:P2} (peak {peakGrowth:P2}); {(growth < 0.05 ? "under" : "OVER")} 5%"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RSS trend (median of the first vs last {k} samples from step {first.Step}): {early / 1048576.0:F1} -> {late / 1048576.0:F1} MiB, {(late - early) / early:P2}"));
         if (csv is not null)
         {
             File.WriteAllLines(csv, ["step,live_tensors,thread_live,rss_bytes,managed_bytes,seconds",

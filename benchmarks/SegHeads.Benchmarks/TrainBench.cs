@@ -18,7 +18,7 @@ internal static class TrainBench
 {
     public const string Usage =
         "train [--heads SPEC,SPEC] [--widths 16-32-64,...] [--batch 8] [--size 64] [--classes 4] [--warmup 3] [--steps 20] "
-        + "[--repeats 1] [--csv FILE]";
+        + "[--repeats 1] [--csv FILE] [--verbose]";
 
     public static int Run(BenchArgs a, int threads)
     {
@@ -27,6 +27,7 @@ internal static class TrainBench
         int steps = a.Int("steps", 20);
         int repeats = a.Int("repeats", 1);
         string? csv = a.String("csv");
+        bool verbose = a.Flag("verbose");
         a.RejectUnknown();
 
         Console.WriteLine($"# {Machine.Describe()}");
@@ -37,6 +38,11 @@ internal static class TrainBench
             for (int r = 0; r < repeats; r++)
             {
                 IReadOnlyList<double> ms = TimeSteps(c, warmup, steps);
+                if (verbose)
+                {
+                    Console.WriteLine("# steps (ms): " + string.Join(" ", ms.Select(x => x.ToString("F1", CultureInfo.InvariantCulture))));
+                }
+
                 double median = Stats.Median(ms);
                 string row = string.Create(CultureInfo.InvariantCulture,
                     $"segheads,{c.Key},{threads},{median:F3},{Stats.Quantile(ms, 0.25):F3},{Stats.Quantile(ms, 0.75):F3},{ms.Count}");
