@@ -144,7 +144,7 @@ def time_steps(head, widths, batch, size, classes, warmup, steps, channels_last)
         now = time.perf_counter()
         times.append((now - last) * 1000.0)
         last = now
-    return times[warmup:]
+    return times[warmup:], sum(p.numel() for p in model.parameters())
 
 
 def blas_in_use():
@@ -191,10 +191,10 @@ def main():
         widths = [int(x) for x in w.split("-")]
         for head in a.heads.split(","):
             for _ in range(a.repeats):
-                ms = time_steps(head, widths, a.batch, a.size, a.classes, a.warmup, a.steps, a.channels_last)
+                ms, params = time_steps(head, widths, a.batch, a.size, a.classes, a.warmup, a.steps, a.channels_last)
                 key = f"{head}|{w}|{a.batch}x3x{a.size}x{a.size}|K={a.classes}"
                 print(f"RESULT {impl},{key},{a.threads},{statistics.median(ms):.3f},"
-                      f"{quantile(ms, 0.25):.3f},{quantile(ms, 0.75):.3f},{len(ms)}", flush=True)
+                      f"{quantile(ms, 0.25):.3f},{quantile(ms, 0.75):.3f},{len(ms)},{params}", flush=True)
 
 
 if __name__ == "__main__":

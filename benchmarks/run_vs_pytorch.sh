@@ -15,7 +15,8 @@
 # DIR adds a third side, "pytorch-openblas": the same script with DIR (holding an optimised
 # libblas.so.3, e.g. /usr/lib/x86_64-linux-gnu/openblas-openmp from libopenblas0-openmp) first on
 # LD_LIBRARY_PATH and OPENBLAS_NUM_THREADS=1 (torch's own threads parallelise; nested BLAS threads
-# were slower). The default "auto" uses such a directory when one is installed.
+# were slower). The default "auto" uses such a directory when one is installed, or the copy that
+# benchmarks/get_openblas.sh unpacks into benchmarks/.openblas without touching the system.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +42,8 @@ python="${PYTHON:-/usr/bin/python3}"
 
 if [[ $blas == auto ]]; then
   blas=""
-  for d in /usr/lib/x86_64-linux-gnu/openblas-openmp /usr/lib/x86_64-linux-gnu/openblas-pthread; do
+  for d in /usr/lib/x86_64-linux-gnu/openblas-openmp /usr/lib/x86_64-linux-gnu/openblas-pthread \
+           "$PWD/benchmarks/.openblas/usr/lib/x86_64-linux-gnu/openblas-openmp"; do
     [[ -e $d/libblas.so.3 ]] && { blas=$d; break; }
   done
 fi
@@ -84,11 +86,16 @@ done
 "$python" - "$results" "$out" "$rounds" "$threads" <<'PY'
 import statistics, sys
 path, out, rounds, threads = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-rows = {}
+rows, params = {}, {}
 for line in open(path):
     if line.startswith("RESULT "):
-        impl, key, thr, median, p25, p75, n = line[7:].strip().split(",")
+        impl, key, thr, median, p25, p75, n, count = line[7:].strip().split(",")
         rows.setdefault(key, {}).setdefault(impl, []).append(float(median))
+        params.setdefault(key, {})[impl] = int(count)
+for key, counts in params.items():
+    # Same architecture on both sides: the parameter counts must agree.
+    if len(set(counts.values())) > 1:
+        print(f"WARNING: {key}: parameter counts differ: {counts}")
 refs = [r for r in ("pytorch", "pytorch-openblas") if any(r in v for v in rows.values())]
 print(f"\nSegHeads vs PyTorch, {threads} thread(s): median over {rounds} alternating rounds of each round's median step (ms); "
       "ratio = SegHeads / PyTorch (below 1: SegHeads faster)")

@@ -37,7 +37,7 @@ internal static class TrainBench
         {
             for (int r = 0; r < repeats; r++)
             {
-                IReadOnlyList<double> ms = TimeSteps(c, warmup, steps);
+                (IReadOnlyList<double> ms, long parameters) = TimeSteps(c, warmup, steps);
                 if (verbose)
                 {
                     Console.WriteLine("# steps (ms): " + string.Join(" ", ms.Select(x => x.ToString("F1", CultureInfo.InvariantCulture))));
@@ -45,7 +45,7 @@ internal static class TrainBench
 
                 double median = Stats.Median(ms);
                 string row = string.Create(CultureInfo.InvariantCulture,
-                    $"segheads,{c.Key},{threads},{median:F3},{Stats.Quantile(ms, 0.25):F3},{Stats.Quantile(ms, 0.75):F3},{ms.Count}");
+                    $"segheads,{c.Key},{threads},{median:F3},{Stats.Quantile(ms, 0.25):F3},{Stats.Quantile(ms, 0.75):F3},{ms.Count},{parameters}");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"RESULT {row}"));
                 rows.Add(row);
@@ -58,7 +58,7 @@ internal static class TrainBench
             using var w = new StreamWriter(csv, append: true);
             if (header)
             {
-                w.WriteLine("impl,head,widths,batch,classes,threads,median_ms,p25_ms,p75_ms,steps");
+                w.WriteLine("impl,head,widths,batch,classes,threads,median_ms,p25_ms,p75_ms,steps,parameters");
             }
 
             foreach (string row in rows)
@@ -70,8 +70,8 @@ internal static class TrainBench
         return 0;
     }
 
-    /// <summary>Runs <paramref name="warmup"/> + <paramref name="steps"/> trainer steps and returns the measured ones in ms.</summary>
-    public static IReadOnlyList<double> TimeSteps(TrainConfig c, int warmup, int steps)
+    /// <summary>Runs <paramref name="warmup"/> + <paramref name="steps"/> trainer steps; returns the measured ones in ms and the parameter count.</summary>
+    public static (IReadOnlyList<double> Milliseconds, long Parameters) TimeSteps(TrainConfig c, int warmup, int steps)
     {
         manual_seed(0);
         using SegmentationModel model = SegmentationModel.Create(c.Head, c.Classes, c.Backbone());
@@ -88,7 +88,7 @@ internal static class TrainBench
         using var trainer = new Trainer(model, options);
         var clock = new StepClock();
         trainer.Fit(data, progress: clock);
-        return [.. clock.Intervals.Skip(warmup).Take(steps)];
+        return ([.. clock.Intervals.Skip(warmup).Take(steps)], model.parameters().Sum(p => p.numel()));
     }
 
     /// <summary>Normal images and uniform labels; the values do not matter for the timing.</summary>
