@@ -17,7 +17,7 @@ namespace SegHeads.Benchmarks;
 internal static class DeployedBench
 {
     public const string Usage =
-        "deployed [--kernels 3-3-1] [--widths 16,32,64,128] [--classes 2,4,21] [--batch 8] [--size 64] [--warmup 5] [--reps 50] [--csv FILE]";
+        "deployed [--kernels 3-3-1] [--widths 16,32,64,128] [--classes 2,4,21] [--batch 8] [--size 64] [--warmup 10] [--reps 50] [--csv FILE]";
 
     public static int Run(BenchArgs a, int threads)
     {
@@ -26,7 +26,7 @@ internal static class DeployedBench
         IReadOnlyList<int> classes = a.Ints("classes", "2,4,21");
         int batch = a.Int("batch", 8);
         int size = a.Int("size", 64);
-        int warmup = a.Int("warmup", 5);
+        int warmup = a.Int("warmup", 10);
         int reps = a.Int("reps", 50);
         string? csv = a.String("csv");
         a.RejectUnknown();
@@ -35,6 +35,7 @@ internal static class DeployedBench
         Console.WriteLine($"# deployed: head 'stacked-linear:{kernels}@W' vs its ToDeployed() conv on features [{batch}, 16, {size}, {size}]; "
             + $"model = 16-32-64 backbone + head on images [{batch}, 3, {size}, {size}]; median of {reps} after {warmup} warm-up; threads {threads}");
         Console.WriteLine($"{"W",4} {"K",3} {"stacked ms",11} {"deployed ms",12} {"time ratio",11} {"MAC ratio",10} {"model ms",9} {"deployed",9} {"ratio",6}");
+        WarmUp(kernels, widths[0], classes[0], batch, size);
         var lines = new List<string> { "kernels,width,classes,stacked_ms,deployed_ms,time_ratio,mac_ratio,model_ms,deployed_model_ms,model_ratio" };
         foreach (int w in widths)
         {
@@ -65,6 +66,25 @@ internal static class DeployedBench
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// One second of untimed forwards before the table: the first configuration of a process ran
+    /// up to 70% slower than the same configuration later, even after its own warm-up calls
+    /// (allocator and thread-pool start-up), which no per-configuration warm-up removed.
+    /// </summary>
+    private static void WarmUp(string kernels, int width, int classes, int batch, int size)
+    {
+        manual_seed(0);
+        using SegmentationModel model = SegmentationModel.Create($"stacked-linear:{kernels}@{width}", classes);
+        model.eval();
+        using SegmentationModel deployed = model.ToDeployed();
+        using Tensor images = randn(batch, 3, size, size);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            _ = TimePair(model, deployed, images, 0, 1);
+        }
     }
 
     /// <summary>Median forward times of two modules on the same input, alternated call by call so that load hits both alike.</summary>
