@@ -18,7 +18,7 @@ bias uniform +-1/sqrt(fan_in), BN weight 1 bias 0).
 
 Usage: python3 benchmarks/pytorch_reference.py [--heads SPEC,SPEC] [--widths 16-32-64,...]
          [--batch 8] [--size 64] [--classes 4] [--warmup 3] [--steps 20] [--threads 2]
-         [--interop 1] [--repeats 1] [--channels-last]
+         [--interop 1] [--repeats 1] [--channels-last] [--phases] [--label NAME]
 Needs Debian's python3-torch (apt-get install -y python3-torch); SegHeads itself never needs Python.
 """
 import argparse
@@ -111,7 +111,7 @@ class SegmentationModel(nn.Module):
         return self.head(self.backbone(x))
 
 
-def time_steps(head, widths, batch, size, classes, warmup, steps, channels_last):
+def time_steps(head, widths, batch, size, classes, warmup, steps, channels_last, phases=None):
     torch.manual_seed(0)
     model = SegmentationModel(head, classes, widths)
     if channels_last:
@@ -134,14 +134,22 @@ def time_steps(head, widths, batch, size, classes, warmup, steps, channels_last)
             x = x.contiguous(memory_format=torch.channels_last)
         for group in optimizer.param_groups:
             group["lr"] = 1e-3
+        t0 = time.perf_counter()
         optimizer.zero_grad()
-        loss = F.cross_entropy(model(x), y)
+        t1 = time.perf_counter()
+        logits = model(x)
+        t2 = time.perf_counter()
+        loss = F.cross_entropy(logits, y)
         value = loss.item()
         if value != value:
             raise RuntimeError("NaN loss")
+        t3 = time.perf_counter()
         loss.backward()
+        t4 = time.perf_counter()
         optimizer.step()
         now = time.perf_counter()
+        if phases is not None and step >= warmup:
+            phases.append([(t0 - last) * 1e3, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3, (now - t4) * 1e3])
         times.append((now - last) * 1000.0)
         last = now
     return times[warmup:], sum(p.numel() for p in model.parameters())
@@ -176,6 +184,7 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--interop", type=int, default=1)
     p.add_argument("--repeats", type=int, default=1)
+    p.add_argument("--phases", action="store_true", help="also print the median time of each phase of the step")
     p.add_argument("--label", default=None, help="name of this side in the RESULT rows (default pytorch or pytorch-cl)")
     p.add_argument("--channels-last", action="store_true",
                    help="also use channels-last memory format (not the default: plain PyTorch code does not)")
@@ -191,7 +200,11 @@ def main():
         widths = [int(x) for x in w.split("-")]
         for head in a.heads.split(","):
             for _ in range(a.repeats):
-                ms, params = time_steps(head, widths, a.batch, a.size, a.classes, a.warmup, a.steps, a.channels_last)
+                phases = [] if a.phases else None
+                ms, params = time_steps(head, widths, a.batch, a.size, a.classes, a.warmup, a.steps, a.channels_last, phases)
+                if phases:
+                    names = ["gather", "zero_grad", "forward", "loss+item", "backward", "step"]
+                    print("# phases (ms): " + "  ".join(f"{n} {statistics.median(p[i] for p in phases):.2f}" for i, n in enumerate(names)))
                 key = f"{head}|{w}|{a.batch}x3x{a.size}x{a.size}|K={a.classes}"
                 print(f"RESULT {impl},{key},{a.threads},{statistics.median(ms):.3f},"
                       f"{quantile(ms, 0.25):.3f},{quantile(ms, 0.75):.3f},{len(ms)},{params}", flush=True)

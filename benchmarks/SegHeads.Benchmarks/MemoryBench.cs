@@ -53,6 +53,11 @@ internal static class MemoryBench
         }
 
         Sample[] after = [.. probe.Samples.Where(s => s.Step >= baseline)];
+        if (after.Length < 2)
+        {
+            throw new ArgumentException($"--steps {steps} leaves fewer than two samples from step {baseline} on; raise --steps or lower --baseline.");
+        }
+
         Sample first = after[0];
         Sample last = after[^1];
         long liveMin = after.Min(s => s.LiveTensors);
