@@ -33,9 +33,13 @@ public sealed class ConvBlock : nn.Module<Tensor, Tensor>
             NormKind.Group => InitializedGroupNorm(options.EffectiveNormGroups, options.OutChannels),
             _ => null,
         };
+        // NOTE: the ReLU runs in place. Its input is always a tensor this block just made (the
+        // conv's or the norm's output), and neither conv nor batch/group norm needs its own output
+        // for backward, so overwriting it is safe; it saves one allocation and one full pass over
+        // the feature map per block (autograd's version counter would catch any misuse).
         act = options.Activation switch
         {
-            ActivationKind.Relu => nn.ReLU(),
+            ActivationKind.Relu => nn.ReLU(inplace: true),
             ActivationKind.LeakyRelu => nn.LeakyReLU(0.01),
             ActivationKind.Gelu => nn.GELU(),
             ActivationKind.Silu => nn.SiLU(),

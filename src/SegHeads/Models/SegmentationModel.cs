@@ -93,6 +93,15 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
 
         using var scope = NewDisposeScope();
         Tensor x = padH != 0 || padW != 0 ? nn.functional.pad(input, [0, padW, 0, padH]) : input;
+
+        // NOTE: the backbone and head run channels-last (see ChannelsLast.Applies for why); the
+        // logits are made contiguous NCHW again below, so callers see the same tensors as before.
+        bool channelsLast = ChannelsLast.Applies(x);
+        if (channelsLast)
+        {
+            x = ChannelsLast.From(x);
+        }
+
         Tensor logits = head.forward(backbone.forward(x));
         if (backbone.OutputStride != 1)
         {
@@ -102,6 +111,11 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
         if (padH != 0 || padW != 0)
         {
             logits = logits[.., .., TensorIndex.Slice(0, h), TensorIndex.Slice(0, w)];
+        }
+
+        if (channelsLast)
+        {
+            logits = logits.contiguous();
         }
 
         return scope.MoveToOuter(logits);

@@ -50,15 +50,20 @@ public static class PixelCrossEntropy
 
         using var scope = NewDisposeScope();
         Tensor target = masks.to(int64);
-        Tensor valid = target.ne(options.IgnoreIndex);
-        long counted = valid.sum().item<long>();
-        CheckLabels(target, valid, counted, Math.Max(k, 2), options.IgnoreIndex, nameof(masks));
-        if (counted == 0)
+        Tensor? valid = null;
+        if (!AllLabelsInRange(target, Math.Max(k, 2), options.IgnoreIndex))
         {
-            return scope.MoveToOuter(logits.sum() * 0);
+            valid = target.ne(options.IgnoreIndex);
+            long counted = valid.sum().item<long>();
+            CheckLabels(target, valid, counted, Math.Max(k, 2), options.IgnoreIndex, nameof(masks));
+            if (counted == 0)
+            {
+                return scope.MoveToOuter(logits.sum() * 0);
+            }
         }
 
-        Tensor loss = k == 1 ? Binary(logits, target, valid, options) : MultiClass(logits, target, options);
+        // NOTE: valid stays null when every pixel counts (the fast path above).
+        Tensor loss = k == 1 ? Binary(logits, target, valid ?? ones_like(target, dtype: ScalarType.Bool), options) : MultiClass(logits, target, options);
         return scope.MoveToOuter(loss);
     }
 
@@ -96,6 +101,29 @@ public static class PixelCrossEntropy
 
         Tensor total = w.sum();
         return total.ToDouble() == 0 ? logits.sum() * 0 : (perPixel * w).sum() / total;
+    }
+
+    /// <summary>
+    /// The common case in one pass: every label lies in <c>[0, classes)</c> and none is the ignore
+    /// index. It decides nothing else: when it is false, the full checks run.
+    /// </summary>
+    private static bool AllLabelsInRange(Tensor target, long classes, long ignoreIndex)
+    {
+        // NOTE: a training step runs this on every batch; one aminmax replaces the ne/sum/
+        // masked_select/min/max sequence and its three host reads when nothing is ignored.
+        if (target.numel() == 0)
+        {
+            return false;
+        }
+
+        var (min, max) = target.aminmax();
+        using (min)
+        using (max)
+        {
+            long lo = min.item<long>();
+            long hi = max.item<long>();
+            return lo >= 0 && hi < classes && (ignoreIndex < lo || ignoreIndex > hi);
+        }
     }
 
     private static void CheckLabels(Tensor target, Tensor valid, long counted, long classes, long ignoreIndex, string paramName)

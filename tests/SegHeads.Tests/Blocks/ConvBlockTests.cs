@@ -1,4 +1,5 @@
 using SegHeads.Blocks;
+using SegHeads.Tests.Infrastructure;
 using static TorchSharp.torch;
 
 namespace SegHeads.Tests.Blocks;
@@ -91,5 +92,33 @@ public sealed class ConvBlockTests
 
         parameters["norm.weight"].eq(1).all().item<bool>().Should().BeTrue();
         parameters["norm.bias"].eq(0).all().item<bool>().Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(NormKind.Batch)]
+    [InlineData(NormKind.Group)]
+    [InlineData(NormKind.None)]
+    public void Backward_InPlaceRelu_MatchesOutOfPlaceReluExactly(NormKind norm)
+    {
+        using var block = new ConvBlock(new ConvBlockOptions(2, 4) { Norm = norm, Activation = ActivationKind.Relu });
+        using var scope = NewDisposeScope();
+        Tensor x = randn(2, 2, 6, 6).requires_grad_();
+        Tensor y = block.forward(x);
+        Tensor g = randn_like(y);
+        Tensor[] inPlace = autograd.grad([y], [x, block.Conv.weight!], [g]).ToArray();
+
+        // The same block by hand with an out-of-place ReLU (the norm runs on the same batch).
+        Tensor z = block.Conv.forward(x);
+        if (norm != NormKind.None)
+        {
+            z = ((nn.Module<Tensor, Tensor>)block.named_children().Single(c => c.name == "norm").module).forward(z);
+        }
+
+        z = nn.functional.relu(z);
+        Tensor[] outOfPlace = autograd.grad([z], [x, block.Conv.weight!], [g]).ToArray();
+
+        TensorAssert.MaxAbsDiff(y, z).Should().Be(0);
+        TensorAssert.MaxAbsDiff(inPlace[0], outOfPlace[0]).Should().Be(0);
+        TensorAssert.MaxAbsDiff(inPlace[1], outOfPlace[1]).Should().Be(0);
     }
 }

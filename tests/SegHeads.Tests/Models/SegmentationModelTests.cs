@@ -22,6 +22,28 @@ public sealed class SegmentationModelTests
         logits.shape.Should().Equal(2, 4, 16, 12);
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void Forward_ReturnsContiguousLogitsEqualToBackboneThenHead(ScalarType dtype)
+    {
+        // NOTE: float32 runs channels-last inside forward; the values match the plain NCHW
+        // composition up to float rounding, and the caller still gets contiguous NCHW logits.
+        using SegmentationModel model = SegmentationModel.Create("stacked-linear:3-3-1@8+bn", 4, Small);
+        model.to(dtype);
+        model.eval();
+        using Tensor x = randn(2, 3, 16, 12, dtype: dtype);
+
+        using Tensor logits = model.forward(x);
+        using Tensor features = model.Backbone.forward(x);
+        using Tensor reference = model.Head.forward(features);
+
+        logits.is_contiguous().Should().BeTrue();
+        logits.stride().Should().Equal(4 * 16 * 12, 16 * 12, 12, 1);
+        double tolerance = dtype == ScalarType.Float32 ? 1e-5 : 1e-12;
+        TensorAssert.MaxAbsDiff(logits, reference).Should().BeLessThan(tolerance * Math.Max(1, TensorAssert.MaxAbs(reference)));
+    }
+
     [Fact]
     public void Create_HeadChannelsMismatch_ThrowsWithBothCounts()
     {

@@ -28,6 +28,25 @@ public sealed class PixelCrossEntropyTests
     }
 
     [Fact]
+    public void Compute_IgnoreIndexThatIsAClass_IgnoresThatClass()
+    {
+        // An ignore index inside [0, K) must not take the all-labels-valid shortcut.
+        using Tensor loss = PixelCrossEntropy.Compute(Logits(), Masks(1, 0), new LossOptions { IgnoreIndex = 0 });
+
+        loss.ToDouble().Should().BeApproximately(Math.Log(4.0 / 3), 1e-12);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(2)]
+    public void Compute_LabelOutsideClassesWithoutIgnoredPixels_Throws(long label)
+    {
+        Action compute = () => PixelCrossEntropy.Compute(Logits(), Masks(label, 1));
+
+        compute.Should().Throw<ArgumentException>().WithMessage($"*[0, 2)*{label}*");
+    }
+
+    [Fact]
     public void Compute_ClassWeights_GiveWeightedMeanAsPyTorch()
     {
         using Tensor loss = PixelCrossEntropy.Compute(Logits(), Masks(1, 0), new LossOptions { ClassWeights = [1.0, 3.0] });
