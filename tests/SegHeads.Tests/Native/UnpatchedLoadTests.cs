@@ -46,6 +46,45 @@ public sealed class UnpatchedLoadTests : IDisposable
             .BeFalse("SegHeads stops before TorchSharp's fallback copies ~480 MB of libtorch");
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void BuildTask_UnreadableLibrary_WarnsWithCodeAndFileInsteadOfFailing()
+    {
+        string host = ElfVersions.FindHostLibStdCxx()!;
+        if (ElfVersions.ReadDefinitions(host).Contains("GLIBCXX_3.4.32"))
+        {
+            return; // NOTE: the task leaves files alone on a host that has the version.
+        }
+
+        string targets = Path.GetFullPath(Path.Combine(RepoRoot(), "build", "SegHeads.targets"));
+        string bogus = Path.Combine(folder, "libLibTorchSharp.so");
+        File.WriteAllText(bogus, "not an ELF file at all, but long enough to be read as one.............");
+        File.WriteAllText(Path.Combine(folder, "probe.proj"), $"""
+            <Project>
+              <Import Project="{targets}" />
+              <Target Name="Build">
+                <SegHeadsWeakenVersionNeeds Files="{bogus}" Versions="GLIBCXX_3.4.32" />
+              </Target>
+            </Project>
+            """);
+
+        string output = Run("dotnet", $"build \"{Path.Combine(folder, "probe.proj")}\" -nologo");
+
+        output.Should().Contain("warning SEGH001").And.Contain("libLibTorchSharp.so").And.Contain("not an ELF file");
+        output.Should().NotContain("error", "an unexpected ELF layout is a warning, never a failed build");
+    }
+
+    private static string RepoRoot()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "SegHeads.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return dir ?? throw new InvalidOperationException($"No SegHeads.sln above {AppContext.BaseDirectory}.");
+    }
+
     private static string Run(string file, string arguments)
     {
         var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
