@@ -1,17 +1,13 @@
 using System.Globalization;
 using System.Text;
+using SegHeads.Plotting;
 
 namespace SegHeads.Samples.HeadDynamics;
 
 /// <summary>Invariant-culture CSV and text output, written atomically.</summary>
 internal static class Csv
 {
-    public static void Write(string path, string text)
-    {
-        string temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, text, new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void Write(string path, string text) => AtomicFile.WriteAllText(path, text);
 
     /// <summary>Per-step losses of every run: one row per (config, seed, step).</summary>
     public static void WriteRuns(string path, IEnumerable<RunResult> runs)

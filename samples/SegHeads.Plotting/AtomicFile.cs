@@ -1,7 +1,7 @@
 namespace SegHeads.Plotting;
 
-/// <summary>Writes files so readers never see a half-written image.</summary>
-internal static class AtomicFile
+/// <summary>Writes files so readers never see a half-written image, CSV or report (shared by the samples).</summary>
+public static class AtomicFile
 {
     /// <summary>Writes <paramref name="bytes"/> to a temporary file beside <paramref name="path"/>, then
     /// moves it over <paramref name="path"/>. Creates the directory if needed.</summary>
@@ -24,5 +24,12 @@ internal static class AtomicFile
                 File.Delete(temp);
             }
         }
+    }
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark, atomically (see <see cref="WriteAllBytes"/>).</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        WriteAllBytes(path, new System.Text.UTF8Encoding(false).GetBytes(text));
     }
 }

@@ -25,7 +25,7 @@ internal static class Outputs
             csv.Append(CultureInfo.InvariantCulture, $"{s.Step},{s.Epoch},{s.Loss:R},{s.LearningRate:R},{m?.PixelAccuracy.ToString("R", CultureInfo.InvariantCulture)},{m?.MeanIoU.ToString("R", CultureInfo.InvariantCulture)}\n");
         }
 
-        AtomicWrite(path, Encoding.UTF8.GetBytes(csv.ToString()));
+        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(csv.ToString()));
     }
 
     public static void WriteMetricsJson(string path, SegmentationMetrics metrics, TrainingHistory history, string head)
@@ -42,7 +42,7 @@ internal static class Outputs
             mean_dice = metrics.MeanDice,
             per_class_iou = metrics.IoU.Select((v, i) => new { @class = ToyShapes.ClassNames[i], iou = double.IsNaN(v) ? (double?)null : v }),
         };
-        AtomicWrite(path, JsonSerializer.SerializeToUtf8Bytes(document, Indented));
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, Indented));
     }
 
     public static void PlotCurves(string path, TrainingHistory history, string head)
@@ -88,13 +88,5 @@ internal static class Outputs
         }
 
         grid.SavePng(path);
-    }
-
-    // Written to a temporary file and renamed, so an interrupted run never leaves a torn file.
-    private static void AtomicWrite(string path, byte[] bytes)
-    {
-        string temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -86,16 +86,13 @@ internal sealed class TrainSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (!HeadSpec.TryParse(Head, out _))
+        try
         {
-            try
-            {
-                HeadSpec.Parse(Head);
-            }
-            catch (FormatException e)
-            {
-                return ValidationResult.Error(e.Message);
-            }
+            HeadSpec.Parse(Head);
+        }
+        catch (FormatException e)
+        {
+            return ValidationResult.Error(e.Message);
         }
 
         return Steps <= 0 ? ValidationResult.Error($"--steps must be positive, but was {Steps}.")
