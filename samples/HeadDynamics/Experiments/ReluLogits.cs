@@ -13,8 +13,8 @@ internal sealed class ReluLogits : IExperiment
     {
         RunConfig[] configs =
         [
-            new("1x1", "linear"), new("1x1 + ReLU on logits", "linear+relu-logits"),
-            new("3-3-1@16", "stacked-linear:3-3-1@16"), new("3-3-1@16 + ReLU on logits", "stacked-linear:3-3-1@16+relu-logits"),
+            new("1x1", "linear"), new("1x1 + ReLU on logits", "relu-logits:1"),
+            new("3-3-1@16", "stacked-linear:3-3-1@16"), new("3-3-1@16 + ReLU on logits", "relu-logits:3-3-1@16"),
         ];
         List<RunResult> runs = Runner.RunAll(context, configs, context.Blobs(false), context.Blobs(true), context.HeadSteps);
         Csv.WriteRuns(context.PathFor(Name, "runs.csv"), runs);

@@ -27,6 +27,7 @@ public abstract class ConvStackHead : SegmentationHead
     {
         layers = new ModuleList<ConvBlock>();
         IReadOnlyList<int> kernels = spec.Kernels;
+        ReceptiveRadius = spec.Layers.Sum(l => l.Radius);
         int channels = inChannels;
         for (int i = 0; i < kernels.Count; i++)
         {
@@ -41,6 +42,9 @@ public abstract class ConvStackHead : SegmentationHead
             channels = options.OutChannels;
         }
     }
+
+    /// <inheritdoc />
+    public override int ReceptiveRadius { get; }
 
     /// <summary>The blocks, first to last.</summary>
     public IReadOnlyList<ConvBlock> Layers => layers.ToList();
@@ -62,6 +66,15 @@ public abstract class ConvStackHead : SegmentationHead
         }
 
         return scope.MoveToOuter(x);
+    }
+
+    /// <summary>Returns <paramref name="spec"/> when it is of <paramref name="kind"/>, else throws naming both.</summary>
+    private protected static HeadSpec RequireKind(HeadSpec spec, HeadKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Kind == kind
+            ? spec
+            : throw new ArgumentException($"This head needs a '{kind.Name}' spec, but got '{spec}'.", nameof(spec));
     }
 
     /// <summary>Collapses the affine blocks; derived classes decide whether the head is affine.</summary>

@@ -1,51 +1,51 @@
+using System.Globalization;
 using SegHeads.Reparam;
 using TorchSharp;
 
 namespace SegHeads.Heads;
 
-/// <summary>Builds heads from specs through an explicit registry, so experiments swap heads by string.</summary>
+/// <summary>Builds heads from specs through <see cref="HeadRegistry"/>, so experiments swap heads by string.</summary>
 public static class HeadFactory
 {
-    private static readonly IReadOnlyDictionary<HeadKind, Func<HeadSpec, int, int, SegmentationHead>> Registry =
-        new Dictionary<HeadKind, Func<HeadSpec, int, int, SegmentationHead>>
-        {
-            [HeadKind.Linear] = (spec, c, k) => new LinearHead(c, k),
-            [HeadKind.StackedLinear] = (spec, c, k) => new StackedLinearHead(spec, c, k),
-            [HeadKind.Activated] = (spec, c, k) => new ActivatedHead(spec, c, k),
-        };
-
-    /// <summary>The head kinds the factory knows.</summary>
-    public static IReadOnlyCollection<HeadKind> Kinds => [.. Registry.Keys];
-
-    /// <summary>One representative spec per kind and variant, for contract tests and demos.</summary>
-    public static IReadOnlyList<HeadSpec> Examples { get; } =
-    [
-        HeadSpec.Parse("linear"),
-        HeadSpec.Parse("stacked-linear:3-3-1@16"),
-        HeadSpec.Parse("stacked-linear:3-3-1@16+bn+pad-once"),
-        HeadSpec.Parse("stacked-linear:5"),
-        HeadSpec.Parse("activated:3-3-1@16+bn"),
-        HeadSpec.Parse("activated:3-1@16+gn+pad-once"),
-        HeadSpec.Parse("linear+relu-logits"),
-    ];
+    /// <summary>Most parameters a head built from a spec may have (400 MB in float32): a larger one is almost surely a typo.</summary>
+    public const long MaxParameters = 100_000_000;
 
     /// <summary>Builds the head a spec describes.</summary>
     /// <param name="spec">The spec.</param>
     /// <param name="inChannels">Feature channels C.</param>
     /// <param name="numClasses">Classes K.</param>
     /// <returns>A new head on the CPU in float32.</returns>
-    /// <exception cref="ArgumentException">The spec is invalid or a channel count is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A channel count is not positive, or the head would exceed <see cref="MaxParameters"/>.</exception>
     public static SegmentationHead Create(HeadSpec spec, int inChannels, int numClasses)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        spec.Validate();
-        if (!Registry.TryGetValue(spec.Kind, out Func<HeadSpec, int, int, SegmentationHead>? create))
+        if (inChannels <= 0)
         {
-            throw new ArgumentException($"No head is registered for kind {spec.Kind}; known: {string.Join(", ", Registry.Keys)}.", nameof(spec));
+            throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, $"inChannels must be positive, but was {inChannels}.");
         }
 
-        SegmentationHead head = create(spec with { ReluOnLogits = false }, inChannels, numClasses);
-        return spec.ReluOnLogits ? new ReluLogitsHead(head) : head;
+        if (numClasses <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, $"numClasses must be positive, but was {numClasses}.");
+        }
+
+        long parameters = spec.EstimateParameters(inChannels, numClasses);
+        if (parameters > MaxParameters)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spec), spec.ToString(), string.Create(CultureInfo.InvariantCulture,
+                $"Head '{spec}' with {inChannels} input channels and {numClasses} classes would have {parameters:N0} parameters "
+                + $"({parameters * 4.0 / (1 << 20):N0} MB in float32); the limit is {MaxParameters:N0}. Reduce the width or the kernel sizes."));
+        }
+
+        SegmentationHead head = spec.Kind.Create(spec, inChannels, numClasses);
+        if (head.Spec != spec || head.InChannels != inChannels || head.NumClasses != numClasses)
+        {
+            string built = $"'{head.Spec}' with C = {head.InChannels}, K = {head.NumClasses}";
+            head.Dispose();
+            throw new InvalidOperationException($"Head kind '{spec.Kind.Name}' built {built} when asked for '{spec}' with C = {inChannels}, K = {numClasses}.");
+        }
+
+        return head;
     }
 
     /// <summary>Parses <paramref name="spec"/> and builds the head (see <see cref="HeadSpec.Parse"/>).</summary>
@@ -58,7 +58,7 @@ public static class HeadFactory
     /// kernel, otherwise a one-layer <see cref="StackedLinearHead"/> (<c>stacked-linear:k</c>) with
     /// padding <c>k / 2</c>, on the kernel's device and dtype.
     /// </summary>
-    /// <param name="kernel">Weight and bias to copy; its padding must be <c>k / 2</c>.</param>
+    /// <param name="kernel">Weight and bias to copy; square, with padding <c>k / 2</c>.</param>
     /// <exception cref="ArgumentException">The kernel's padding is not <c>k / 2</c>.</exception>
     public static SegmentationHead FromKernel(ConvKernel kernel)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using SegHeads.Reparam;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,10 +8,17 @@ namespace SegHeads.Heads;
 
 /// <summary>
 /// The classic per-pixel classifier: one 1x1 conv, identical to a <c>Linear(C, K)</c> applied at
-/// every pixel. State-dict keys: <c>classifier.weight</c> <c>[K, C, 1, 1]</c>, <c>classifier.bias</c> <c>[K]</c>.
+/// every pixel. Spec <c>linear</c>. State-dict keys: <c>classifier.weight</c> <c>[K, C, 1, 1]</c>,
+/// <c>classifier.bias</c> <c>[K]</c>.
 /// </summary>
 public sealed class LinearHead : SegmentationHead
 {
+    /// <summary>The <c>linear</c> kind.</summary>
+    public static readonly HeadKind Kind = new("linear", "one 1x1 conv, the per-pixel classifier", (spec, c, k) => new LinearHead(c, k))
+    {
+        Examples = ["linear"],
+    };
+
     private readonly Conv2d classifier;
 
     /// <summary>Creates the head.</summary>
@@ -27,6 +35,12 @@ public sealed class LinearHead : SegmentationHead
     public Conv2d Classifier => classifier;
 
     /// <inheritdoc />
+    public override bool IsLinear => true;
+
+    /// <inheritdoc />
+    public override int ReceptiveRadius => 0;
+
+    /// <inheritdoc />
     protected override Tensor ComputeLogits(Tensor features) => classifier.forward(features);
 
     /// <inheritdoc />
@@ -36,4 +50,9 @@ public sealed class LinearHead : SegmentationHead
         reason = null;
         return true;
     }
+
+#pragma warning disable CA2255 // NOTE: registers this built-in kind when the library loads: an explicit call, no reflection scan.
+    [ModuleInitializer]
+    internal static void RegisterKind() => HeadRegistry.Register(Kind);
+#pragma warning restore CA2255
 }

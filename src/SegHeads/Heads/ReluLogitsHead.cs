@@ -1,22 +1,31 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using SegHeads.Reparam;
 using static TorchSharp.torch;
 
 namespace SegHeads.Heads;
 
 /// <summary>
-/// Experiment only: another head followed by a ReLU on its logits. Negative logits become 0 and
+/// Experiment only: a linear head followed by a ReLU on its logits. Negative logits become 0 and
 /// receive no gradient, so classes can die; this exists to measure that pitfall against a linear
-/// head, never to train a real model. State-dict keys: <c>inner.*</c>.
+/// head, never to train a real model. Spec <c>relu-logits:1</c> (a 1x1 conv) or
+/// <c>relu-logits:3-3-1@16[+bn][+pad-once]</c> (a stacked linear head). State-dict keys: <c>inner.*</c>.
 /// </summary>
 public sealed class ReluLogitsHead : SegmentationHead
 {
+    /// <summary>The <c>relu-logits</c> kind.</summary>
+    public static readonly HeadKind Kind = new("relu-logits", "experiment only: a linear or stacked linear head with a ReLU on its logits", Build)
+    {
+        Layers = HeadLayerSyntax.Kernels,
+        DefaultLayers = "1",
+        Options = [HeadOption.BatchNorm, HeadOption.PadOnce, HeadOption.PadEach],
+        Examples = ["relu-logits:1", "relu-logits:3-3-1@16"],
+    };
+
     private readonly SegmentationHead inner;
 
-    /// <summary>Wraps <paramref name="inner"/>.</summary>
-    /// <param name="inner">The head whose logits pass through the ReLU; owned by this head.</param>
-    public ReluLogitsHead(SegmentationHead inner)
-        : base(nameof(ReluLogitsHead), WithRelu(inner), inner.InChannels, inner.NumClasses)
+    private ReluLogitsHead(HeadSpec spec, SegmentationHead inner)
+        : base(nameof(ReluLogitsHead), spec, inner.InChannels, inner.NumClasses)
     {
         this.inner = inner;
         RegisterComponents();
@@ -24,6 +33,9 @@ public sealed class ReluLogitsHead : SegmentationHead
 
     /// <summary>The wrapped head.</summary>
     public SegmentationHead Inner => inner;
+
+    /// <inheritdoc />
+    public override int ReceptiveRadius => inner.ReceptiveRadius;
 
     /// <inheritdoc />
     protected override Tensor ComputeLogits(Tensor features)
@@ -40,9 +52,16 @@ public sealed class ReluLogitsHead : SegmentationHead
         return false;
     }
 
-    private static HeadSpec WithRelu(SegmentationHead inner)
+    private static ReluLogitsHead Build(HeadSpec spec, int inChannels, int numClasses)
     {
-        ArgumentNullException.ThrowIfNull(inner);
-        return inner.Spec with { ReluOnLogits = true };
+        SegmentationHead inner = spec.Kernels is [1] && spec.Options.Count == 0
+            ? new LinearHead(inChannels, numClasses)
+            : new StackedLinearHead(HeadSpec.Create(StackedLinearHead.Kind, spec.Layers, spec.Width, spec.Options), inChannels, numClasses);
+        return new ReluLogitsHead(spec, inner);
     }
+
+#pragma warning disable CA2255 // NOTE: registers this built-in kind when the library loads: an explicit call, no reflection scan.
+    [ModuleInitializer]
+    internal static void RegisterKind() => HeadRegistry.Register(Kind);
+#pragma warning restore CA2255
 }

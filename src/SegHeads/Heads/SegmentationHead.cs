@@ -15,7 +15,7 @@ public abstract class SegmentationHead : nn.Module<Tensor, Tensor>
 {
     /// <summary>Initialises the common properties; derived classes create layers and call <c>RegisterComponents()</c>.</summary>
     /// <param name="name">Module name.</param>
-    /// <param name="spec">The head's spec (validated here).</param>
+    /// <param name="spec">The head's spec.</param>
     /// <param name="inChannels">Feature channels C.</param>
     /// <param name="numClasses">Classes K (1 for binary segmentation with a sigmoid).</param>
     /// <exception cref="ArgumentOutOfRangeException">A channel count is not positive.</exception>
@@ -25,7 +25,7 @@ public abstract class SegmentationHead : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(spec);
         Shapes.RequirePositive(inChannels, nameof(inChannels));
         Shapes.RequirePositive(numClasses, nameof(numClasses));
-        Spec = spec.Validate();
+        Spec = spec;
         InChannels = inChannels;
         NumClasses = numClasses;
     }
@@ -39,11 +39,14 @@ public abstract class SegmentationHead : nn.Module<Tensor, Tensor>
     /// <summary>Classes K (logit channels) the head produces.</summary>
     public int NumClasses { get; }
 
-    /// <summary>Whether the head is a linear map in eval mode, and so collapses into one conv.</summary>
-    public bool IsLinear => Spec.IsLinear;
+    /// <summary>
+    /// Whether the head is a linear map in eval mode, and so collapses into one conv
+    /// (<see cref="TryCollapse"/> succeeds). Default <see langword="false"/>.
+    /// </summary>
+    public virtual bool IsLinear => false;
 
     /// <summary>Receptive radius R: each logit depends on a <c>(2R + 1)²</c> window of features.</summary>
-    public int ReceptiveRadius => Spec.ReceptiveRadius;
+    public abstract int ReceptiveRadius { get; }
 
     /// <summary>Computes logits.</summary>
     /// <param name="input">Features <c>[N, C, H, W]</c>.</param>
@@ -62,12 +65,18 @@ public abstract class SegmentationHead : nn.Module<Tensor, Tensor>
     /// Tries to express the head as one conv equal to its eval-mode function (batch norms use their
     /// running statistics, whatever the current mode). The kernel has size <c>2R + 1</c> and
     /// padding <c>R</c>; it is exact everywhere for pad-once heads and away from a border ring for
-    /// pad-each heads (see <see cref="HeadPadding"/>).
+    /// pad-each heads (see <see cref="HeadPadding"/>). The default says that the kind defines no collapse.
     /// </summary>
+    /// <remarks>Override it together with <see cref="IsLinear"/> in a linear head.</remarks>
     /// <param name="kernel">The collapsed conv, owned by the caller.</param>
     /// <param name="reason">Why the head cannot collapse.</param>
     /// <returns>Whether the head collapsed.</returns>
-    public abstract bool TryCollapse([NotNullWhen(true)] out ConvKernel? kernel, [NotNullWhen(false)] out string? reason);
+    public virtual bool TryCollapse([NotNullWhen(true)] out ConvKernel? kernel, [NotNullWhen(false)] out string? reason)
+    {
+        kernel = null;
+        reason = $"head kind '{Spec.Kind.Name}' defines no collapse";
+        return false;
+    }
 
     /// <summary>Collapses the head into one conv (see <see cref="TryCollapse"/>).</summary>
     /// <exception cref="InvalidOperationException">The head is not linear; the message says why.</exception>

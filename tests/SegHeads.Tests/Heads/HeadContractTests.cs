@@ -16,7 +16,7 @@ public sealed class HeadContractTests : IDisposable
     public static TheoryData<string> Specs()
     {
         var data = new TheoryData<string>();
-        foreach (HeadSpec spec in HeadFactory.Examples)
+        foreach (HeadSpec spec in HeadRegistry.Examples)
         {
             data.Add(spec.ToString());
         }
@@ -27,8 +27,7 @@ public sealed class HeadContractTests : IDisposable
     [Fact]
     public void Examples_CoverEveryRegisteredKind()
     {
-        HeadFactory.Examples.Select(s => s.Kind).Distinct().Should().BeEquivalentTo(HeadFactory.Kinds);
-        HeadFactory.Examples.Should().Contain(s => s.ReluOnLogits);
+        HeadRegistry.Examples.Select(s => s.Kind).Distinct().Should().BeEquivalentTo(HeadRegistry.Kinds);
     }
 
     [Theory]
@@ -44,7 +43,7 @@ public sealed class HeadContractTests : IDisposable
         head.Spec.ToString().Should().Be(spec);
         head.InChannels.Should().Be(InChannels);
         head.NumClasses.Should().Be(Classes);
-        head.ReceptiveRadius.Should().Be(HeadSpec.Parse(spec).ReceptiveRadius);
+        head.ReceptiveRadius.Should().Be(HeadSpec.Parse(spec).Layers.Sum(l => l.Radius));
     }
 
     [Theory]
@@ -71,7 +70,7 @@ public sealed class HeadContractTests : IDisposable
     [InlineData("stacked-linear:3-3-1@16", new[] { "layers.0.conv.weight", "layers.0.conv.bias", "layers.1.conv.weight", "layers.1.conv.bias", "layers.2.conv.weight", "layers.2.conv.bias" })]
     [InlineData("stacked-linear:3-1@16+bn+pad-once", new[] { "layers.0.conv.weight", "layers.0.norm.weight", "layers.0.norm.bias", "layers.1.conv.weight", "layers.1.conv.bias", "layers.0.norm.running_mean", "layers.0.norm.running_var", "layers.0.norm.num_batches_tracked" })]
     [InlineData("activated:3-1@16+gn", new[] { "layers.0.conv.weight", "layers.0.norm.weight", "layers.0.norm.bias", "layers.1.conv.weight", "layers.1.conv.bias" })]
-    [InlineData("linear+relu-logits", new[] { "inner.classifier.weight", "inner.classifier.bias" })]
+    [InlineData("relu-logits:1", new[] { "inner.classifier.weight", "inner.classifier.bias" })]
     // NOTE: TorchSharp lists all parameters before all buffers (PyTorch interleaves per module);
     // the order is part of the file format, so it is pinned as TorchSharp writes it.
     public void StateDict_Keys_AreStable(string spec, string[] keys)

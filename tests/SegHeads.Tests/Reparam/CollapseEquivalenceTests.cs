@@ -45,7 +45,7 @@ public sealed class CollapseEquivalenceTests
             int inChannels = rng.Next(1, 9);
             int classes = rng.Next(1, 6);
             var spec = HeadSpec.StackedLinear(ks, width, batchNorm, padding);
-            int r = spec.ReceptiveRadius;
+            int r = spec.Layers.Sum(l => l.Radius);
             int h = rng.Next(Math.Max(1, 2 * r), 14);
             int w = rng.Next(Math.Max(1, 2 * r), 14);
             using SegmentationHead head = HeadTestData.Build(spec, inChannels, classes, dtype);
@@ -111,8 +111,8 @@ public sealed class CollapseEquivalenceTests
     [Theory]
     [InlineData("activated:3-3-1@8+bn", "ReLU")]
     [InlineData("activated:3-1@8+gn", "ReLU")]
-    [InlineData("linear+relu-logits", "ReLU on the logits")]
-    [InlineData("stacked-linear:3-3-1@8+relu-logits", "ReLU on the logits")]
+    [InlineData("relu-logits:1", "ReLU on the logits")]
+    [InlineData("relu-logits:3-3-1@8", "ReLU on the logits")]
     public void TryCollapse_NonlinearHead_RefusesWithReason(string spec, string reason)
     {
         using SegmentationHead head = HeadFactory.Create(spec, 4, 3);
