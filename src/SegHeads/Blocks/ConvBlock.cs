@@ -1,5 +1,6 @@
 using SegHeads.Internal;
 using SegHeads.Native;
+using SegHeads.Reparam;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,11 +12,11 @@ namespace SegHeads.Blocks;
 /// <c>[N, Cin, H, W] → [N, Cout, H', W']</c> with <c>H' = H + 2p − k + 1</c>.
 /// State-dict keys: <c>conv.weight</c>, <c>conv.bias</c> (when present), <c>norm.*</c> (when present).
 /// </summary>
-public sealed class ConvBlock : nn.Module<Tensor, Tensor>
+public sealed class ConvBlock : nn.Module<Tensor, Tensor>, IFusable
 {
-    // NOTE: field names are state-dict keys; keep them stable.
+    // NOTE: field names are state-dict keys; keep them stable. The norm is dropped by Fuse().
     private readonly Conv2d conv;
-    private readonly nn.Module<Tensor, Tensor>? norm;
+    private nn.Module<Tensor, Tensor>? norm;
     private readonly nn.Module<Tensor, Tensor>? act;
 
     /// <summary>Creates the block on the CPU in float32; move it with <c>to(device)</c>.</summary>
@@ -62,8 +63,51 @@ public sealed class ConvBlock : nn.Module<Tensor, Tensor>
         return gn;
     }
 
-    /// <summary>The block's configuration.</summary>
-    public ConvBlockOptions Options { get; }
+    /// <summary>The block's configuration (after <see cref="Fuse"/>: no batch norm, and a conv bias).</summary>
+    public ConvBlockOptions Options { get; private set; }
+
+    /// <inheritdoc />
+    public bool IsFused => norm is not BatchNorm2d;
+
+    /// <summary>
+    /// Folds the batch norm into the conv with its running statistics (<c>W' = W·γ/√(var+ε)</c>,
+    /// <c>b' = (b − mean)·γ/√(var+ε) + β</c>) and removes it, so the block becomes conv → activation
+    /// with the same eval-mode output. A group norm is left alone (its statistics are per sample).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The batch norm tracks no running statistics.</exception>
+    public void Fuse()
+    {
+        if (norm is not BatchNorm2d bn)
+        {
+            return;
+        }
+
+        if (bn.running_mean is null)
+        {
+            throw new InvalidOperationException("This ConvBlock's batch norm tracks no running statistics, so it is not an affine map and cannot be fused.");
+        }
+
+        using ConvKernel kernel = ConvKernel.FromConv(conv);
+        using ConvKernel folded = KernelAlgebra.FoldBatchNorm(kernel, bn);
+        using (no_grad())
+        {
+            conv.weight!.copy_(folded.Weight);
+            if (conv.bias is null)
+            {
+                conv.bias = new Parameter(folded.Bias.clone(), requires_grad: conv.weight.requires_grad);
+            }
+            else
+            {
+                conv.bias.copy_(folded.Bias);
+            }
+        }
+
+        // NOTE: registering null removes the child, so "norm.*" leaves the state dict.
+        register_module("norm", null!);
+        norm = null;
+        bn.Dispose();
+        Options = Options with { Norm = NormKind.None, Bias = true };
+    }
 
     /// <summary>The convolution (weight <c>[Cout, Cin, k, k]</c>, bias <c>[Cout]</c> or none).</summary>
     public Conv2d Conv => conv;

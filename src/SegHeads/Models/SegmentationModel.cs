@@ -1,5 +1,6 @@
 using TorchSharp;
 using SegHeads.Backbones;
+using SegHeads.Blocks;
 using SegHeads.Heads;
 using SegHeads.Internal;
 using SegHeads.Native;
@@ -157,17 +158,34 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
         });
 
     /// <summary>
-    /// A new eval-mode model for inference whose head is the single collapsed conv of this model's
-    /// linear head (batch norms folded with their running statistics). This model is left untouched.
-    /// For pad-each heads the deployed output differs in a border ring of width <c>R − r1</c>
-    /// (see <see cref="HeadPadding"/>); pad-once heads deploy exactly.
+    /// A new eval-mode model for inference with the same eval-mode function: every
+    /// <see cref="IFusable"/> block is fused (each batch norm folds into the conv before it, with
+    /// its running statistics), and a linear head collapses into one conv. This model is left
+    /// untouched (timm's <c>reparameterize_model(inplace=False)</c>). For pad-each heads the
+    /// collapsed output differs in a border ring of width <c>R − r1</c> (see <see cref="HeadPadding"/>);
+    /// pad-once heads deploy exactly. A head that is not linear is kept as a fused copy. Batch
+    /// norms in modules that do not implement <see cref="IFusable"/> stay (see <see cref="Fusion.BatchNormPaths"/>).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The head is not linear; the message says why.</exception>
+    /// <returns>The deployed model, on this model's device and dtype.</returns>
     public SegmentationModel ToDeployed()
     {
-        using ConvKernel kernel = head.Collapse();
         Backbone backboneCopy = backbone.Clone();
-        SegmentationHead deployedHead = HeadFactory.FromKernel(kernel);
+        Fusion.FuseAll(backboneCopy);
+        SegmentationHead deployedHead;
+        if (head.TryCollapse(out ConvKernel? kernel, out _))
+        {
+            using (kernel)
+            {
+                deployedHead = HeadFactory.FromKernel(kernel);
+            }
+        }
+        else
+        {
+            deployedHead = HeadFactory.Create(head.Spec, head.InChannels, head.NumClasses);
+            ModuleState.CopyInto(head, deployedHead);
+            Fusion.FuseAll(deployedHead);
+        }
+
         var deployed = new SegmentationModel(backboneCopy, deployedHead, SizePolicy);
         deployed.eval();
         return deployed;

@@ -1,4 +1,5 @@
 using SegHeads.Backbones;
+using SegHeads.Blocks;
 using SegHeads.Heads;
 using SegHeads.Models;
 using SegHeads.Tests.Infrastructure;
@@ -136,6 +137,7 @@ public sealed class SegmentationModelTests
     [InlineData("stacked-linear:3-3-1@8+pad-once")]
     [InlineData("stacked-linear:3-3-1@8+bn+pad-once")]
     [InlineData("stacked-linear:5-3-1@6+bn+pad-once")]
+    [Trait("Category", "Equivalence")]
     public void ToDeployed_LinearHead_MatchesOriginalInEvalAndLeavesItUntouched(string spec)
     {
         using SegmentationModel model = SegmentationModel.Create(spec, 3, Small);
@@ -159,6 +161,7 @@ public sealed class SegmentationModelTests
     }
 
     [Fact]
+    [Trait("Category", "Equivalence")]
     public void ToDeployed_Float64PadEachHead_MatchesInInteriorOnly()
     {
         using SegmentationModel model = SegmentationModel.Create("stacked-linear:3-3-1@8", 3, Small);
@@ -176,12 +179,20 @@ public sealed class SegmentationModelTests
     }
 
     [Fact]
-    public void ToDeployed_ActivatedHead_ThrowsWithReason()
+    [Trait("Category", "Equivalence")]
+    public void ToDeployed_ActivatedHead_KeepsTheHeadButFoldsItsBatchNorms()
     {
         using SegmentationModel model = SegmentationModel.Create("activated:3-1@8+bn", 3, Small);
+        HeadTestData.RandomizeBatchNorms(model, new Generator(5));
+        model.eval();
+        using Tensor x = randn(2, 3, 8, 8);
 
-        Action deploy = () => model.ToDeployed();
+        using SegmentationModel deployed = model.ToDeployed();
+        using Tensor expected = model.forward(x);
+        using Tensor actual = deployed.forward(x);
 
-        deploy.Should().Throw<InvalidOperationException>().WithMessage("*activated:3-1@8+bn*ReLU*");
+        deployed.Head.Should().BeOfType<ActivatedHead>();
+        Fusion.BatchNormPaths(deployed).Should().BeEmpty();
+        TensorAssert.MaxAbsDiff(expected, actual).Should().BeLessThan(1e-5 * Math.Max(1, TensorAssert.MaxAbs(expected)));
     }
 }
