@@ -1,6 +1,6 @@
 namespace SegHeads.Heads;
 
-/// <summary>How a conv stack pads its input; decides where a collapse is exact (see DESIGN §3).</summary>
+/// <summary>How a conv stack pads its input; decides where a collapse is exact: pad-each is exact only away from a border ring of width R − r1, pad-once everywhere.</summary>
 public enum HeadPadding
 {
     /// <summary>

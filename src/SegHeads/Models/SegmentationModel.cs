@@ -18,6 +18,7 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
 {
     private readonly Backbone backbone;
     private readonly SegmentationHead head;
+    private bool disposed;
 
     /// <summary>Wires <paramref name="backbone"/> and <paramref name="head"/>; both are owned by the model.</summary>
     /// <param name="backbone">Feature extractor.</param>
@@ -75,10 +76,17 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
     /// <summary>Computes logits (never probabilities).</summary>
     /// <param name="input">Images <c>[N, C, H, W]</c>.</param>
     /// <returns>Logits <c>[N, K, H, W]</c>.</returns>
-    /// <exception cref="ArgumentException">Wrong rank or channels, or (with <see cref="SizePolicy.Strict"/>) a size that is not a multiple of the backbone's divisor.</exception>
+    /// <exception cref="ArgumentException">
+    /// Wrong rank or channels, a dtype or device other than the model's, NaN or infinite values, or
+    /// (with <see cref="SizePolicy.Strict"/>) a size that is not a multiple of the backbone's divisor.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public override Tensor forward(Tensor input)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         Shapes.RequireImageBatch(input, InChannels, nameof(SegmentationModel), nameof(input));
+        RequireMatchesParameters(input);
+        RequireFinite(input);
         long h = input.shape[2];
         long w = input.shape[3];
         int d = backbone.SizeDivisor;
@@ -136,7 +144,7 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
         });
 
     /// <summary>
-    /// The predicted mask: argmax over classes, or <c>sigmoid(logit) &gt; threshold</c> when K = 1.
+    /// The predicted mask (<see cref="Masks.FromLogits"/>): argmax over classes, or <c>sigmoid(logit) &gt; threshold</c> when K = 1.
     /// Runs in eval mode without gradients and restores the previous mode.
     /// </summary>
     /// <param name="images">Images <c>[N, C, H, W]</c>.</param>
@@ -146,15 +154,7 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
         InEval(() =>
         {
             using Tensor logits = forward(images);
-            if (NumClasses == 1)
-            {
-                using Tensor p = logits.sigmoid();
-                using Tensor squeezed = p.squeeze(1);
-                using Tensor above = squeezed.gt(threshold);
-                return above.to(int64);
-            }
-
-            return logits.argmax(1);
+            return Masks.FromLogits(logits, threshold);
         });
 
     /// <summary>
@@ -189,6 +189,52 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
         var deployed = new SegmentationModel(backboneCopy, deployedHead, SizePolicy);
         deployed.eval();
         return deployed;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        disposed = true;
+        base.Dispose(disposing);
+    }
+
+    // NOTE: libtorch would answer a dtype or device mismatch with a C++ stack trace, and NaN
+    // inputs with NaN logits that argmax turns into class 0 without a word: say it here instead.
+    private void RequireMatchesParameters(Tensor input)
+    {
+        Tensor? first = parameters().FirstOrDefault();
+        if (first is null)
+        {
+            return;
+        }
+
+        if (input.dtype != first.dtype)
+        {
+            throw new ArgumentException(
+                $"The model's parameters are {first.dtype} but the images are {input.dtype}: convert the images with "
+                + $"images.to({first.dtype}) or the model with model.to({input.dtype}).", nameof(input));
+        }
+
+        if (input.device.type != first.device.type || input.device.index != first.device.index)
+        {
+            throw new ArgumentException(
+                $"The model is on {first.device} but the images are on {input.device}: move the images with images.to(model's device).", nameof(input));
+        }
+    }
+
+    private static void RequireFinite(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor bad = input.isfinite().logical_not();
+        long count = bad.sum().ToInt64();
+        if (count > 0)
+        {
+            long[] first = bad.nonzero()[0].data<long>().ToArray();
+            throw new ArgumentException(
+                $"The images contain {count} NaN or infinite value(s) (the first at [{string.Join(", ", first)}] of shape {Shapes.Format(input)}); "
+                + "the logits would be NaN. Clean or normalise the input first.", nameof(input));
+        }
     }
 
     private T InEval<T>(Func<T> body)
