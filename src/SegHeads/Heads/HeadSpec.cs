@@ -157,9 +157,10 @@ public sealed class HeadSpec : IEquatable<HeadSpec>
         HeadSpecParser.TryParse(text, out spec, out error);
 
     /// <summary>
-    /// The parameter count of a chain of these layers from <paramref name="inChannels"/> through
-    /// <see cref="Width"/> to <paramref name="numClasses"/> (weights of every branch plus one bias
-    /// per output channel), computed without allocating anything.
+    /// An upper bound on the parameter count of a chain of these layers from
+    /// <paramref name="inChannels"/> through <see cref="Width"/> to <paramref name="numClasses"/>:
+    /// the weights of every branch plus two per output channel (a bias, or a norm's scale and
+    /// shift), computed without allocating anything.
     /// </summary>
     /// <param name="inChannels">Feature channels C.</param>
     /// <param name="numClasses">Classes K.</param>
@@ -170,7 +171,7 @@ public sealed class HeadSpec : IEquatable<HeadSpec>
         for (int i = 0; i < layers.Length; i++)
         {
             long outChannels = i == layers.Length - 1 ? numClasses : Width;
-            total += (channels * outChannels * layers[i].Branches.Sum(b => (long)b.Area)) + outChannels;
+            total += (channels * outChannels * layers[i].Branches.Sum(b => (long)b.Area)) + (2 * outChannels * layers[i].Branches.Count);
             channels = outChannels;
         }
 

