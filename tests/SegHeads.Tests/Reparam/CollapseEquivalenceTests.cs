@@ -31,6 +31,7 @@ public sealed class CollapseEquivalenceTests
         return data;
     }
 
+    [Trait("Category", "Equivalence")]
     [Theory]
     [MemberData(nameof(Cases))]
     public void Collapse_RandomStacks_MatchWhereTheoryPromises(string kernels, HeadPadding padding, bool batchNorm, ScalarType dtype)
@@ -75,6 +76,7 @@ public sealed class CollapseEquivalenceTests
         }
     }
 
+    [Trait("Category", "Equivalence")]
     [Fact]
     public void Collapse_PadOnceStack_MatchesEverywhereInFloat64()
     {
@@ -91,6 +93,7 @@ public sealed class CollapseEquivalenceTests
         TensorAssert.MaxAbsDiff(expected, actual).Should().BeLessThan(1e-10);
     }
 
+    [Trait("Category", "Equivalence")]
     [Fact]
     public void Collapse_BatchNormStackInTrainMode_UsesRunningStatistics()
     {
@@ -125,6 +128,7 @@ public sealed class CollapseEquivalenceTests
         collapse.Should().Throw<InvalidOperationException>().WithMessage($"*{spec}*{reason}*");
     }
 
+    [Trait("Category", "Equivalence")]
     [Fact]
     public void LinearHead_EqualsPerPixelLinearLayer()
     {

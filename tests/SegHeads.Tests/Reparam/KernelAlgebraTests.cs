@@ -7,6 +7,7 @@ namespace SegHeads.Tests.Reparam;
 
 public sealed class KernelAlgebraTests
 {
+    [Trait("Category", "Equivalence")]
     [Theory]
     [InlineData(3, 3, 2, 5, 4)]
     [InlineData(1, 5, 3, 1, 2)]
@@ -54,6 +55,7 @@ public sealed class KernelAlgebraTests
         compose.Should().Throw<ArgumentException>().WithMessage("*4 channels*expects 5*");
     }
 
+    [Trait("Category", "Equivalence")]
     [Fact]
     public void FoldBatchNorm_EvalMode_EqualsConvThenNorm()
     {

@@ -1,0 +1,17 @@
+namespace SegHeads.Blocks;
+
+/// <summary>A convolution kernel's spatial size <c>Height x Width</c> (weight <c>[K, C, Height, Width]</c>).</summary>
+/// <param name="Height">Rows kh of the kernel.</param>
+/// <param name="Width">Columns kw of the kernel.</param>
+public readonly record struct KernelShape(int Height, int Width)
+{
+    /// <summary>A square <c>size x size</c> kernel.</summary>
+    /// <param name="size">Rows and columns.</param>
+    public static KernelShape Square(int size) => new(size, size);
+
+    /// <summary>Whether both sides are odd, so that padding <c>(kh / 2, kw / 2)</c> keeps the size and the kernel has a centre.</summary>
+    public bool IsOdd => Height % 2 == 1 && Width % 2 == 1;
+
+    /// <summary>The shape as <c>"{Height}x{Width}"</c>, e.g. <c>1x3</c>.</summary>
+    public override string ToString() => $"{Height}x{Width}";
+}
