@@ -141,7 +141,7 @@ public sealed class BranchedConv : nn.Module<Tensor, Tensor>
     /// <summary>The single equivalent conv; see <see cref="TryFuse"/>.</summary>
     /// <returns>Weight <c>[Cout, Cin, Kh, Kw]</c>, bias <c>[Cout]</c>; the caller disposes it.</returns>
     /// <exception cref="InvalidOperationException">The block cannot fuse; the message says why.</exception>
-    public ConvKernel Fuse() =>
+    public ConvKernel ToKernel() =>
         TryFuse(out ConvKernel? kernel, out string? reason)
             ? kernel
             : throw new InvalidOperationException($"The branched conv cannot fuse: {reason}.");

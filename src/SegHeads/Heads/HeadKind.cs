@@ -1,3 +1,4 @@
+using SegHeads.Blocks;
 using System.Text.RegularExpressions;
 
 namespace SegHeads.Heads;

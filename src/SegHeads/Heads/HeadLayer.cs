@@ -1,3 +1,4 @@
+using SegHeads.Blocks;
 namespace SegHeads.Heads;
 
 /// <summary>

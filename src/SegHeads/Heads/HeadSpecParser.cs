@@ -1,3 +1,4 @@
+using SegHeads.Blocks;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 

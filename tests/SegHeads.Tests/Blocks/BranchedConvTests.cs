@@ -138,8 +138,8 @@ public sealed class BranchedConvTests
 
         using Tensor mid = first.forward(x);
         using Tensor expected = second.forward(mid);
-        using ConvKernel a = first.Fuse();
-        using ConvKernel b = second.Fuse();
+        using ConvKernel a = first.ToKernel();
+        using ConvKernel b = second.ToKernel();
         using ConvKernel composed = KernelAlgebra.Compose(a, b);
         using Tensor actual = composed.Apply(x);
         using Tensor interior = HeadTestData.Interior(6, 7, 1);
@@ -165,8 +165,8 @@ public sealed class BranchedConvTests
 
         using Tensor mid = first.forward(x);
         using Tensor expected = second.forward(mid);
-        using ConvKernel a = first.Fuse();
-        using ConvKernel b = second.Fuse();
+        using ConvKernel a = first.ToKernel();
+        using ConvKernel b = second.ToKernel();
         using ConvKernel composed = KernelAlgebra.Compose(a, b);
         using Tensor actual = composed.Apply(x);
 
@@ -182,7 +182,7 @@ public sealed class BranchedConvTests
         HeadTestData.RandomizeBatchNorms(block, generator);
         using Tensor x = randn([2, 2, 5, 5], generator: generator);
 
-        using ConvKernel kernel = block.Fuse();
+        using ConvKernel kernel = block.ToKernel();
         block.training.Should().BeTrue();
         block.eval();
         using Tensor expected = block.forward(x);
@@ -199,7 +199,7 @@ public sealed class BranchedConvTests
         block.BatchNorms[2].running_var = null;
 
         bool fused = block.TryFuse(out ConvKernel? kernel, out string? reason);
-        Func<ConvKernel> fuse = block.Fuse;
+        Func<ConvKernel> fuse = block.ToKernel;
 
         fused.Should().BeFalse();
         kernel.Should().BeNull();
