@@ -219,11 +219,6 @@ public sealed class TrainerTests : IDisposable
         return SegmentationModel.Create("stacked-linear:3-1@8", 3, Tiny);
     }
 
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
-
     private sealed class PoisonedDataset(ISegmentationDataset inner, int poisonAfterCalls) : ISegmentationDataset, IDisposable
     {
         private int calls;
