@@ -121,6 +121,33 @@ public static class Checkpoint
         Load(path, model, optimizer, optimizerKind, check: null);
 
     /// <summary>
+    /// Restores only the model's weights and buffers (for evaluation or deployment); the optimizer
+    /// state and torch's RNG are left alone. Transactional like <see cref="Load(string, nn.Module, OptimizerHelper, OptimizerKind)"/>.
+    /// </summary>
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="model">A model with the same architecture.</param>
+    /// <returns>The checkpoint's metadata.</returns>
+    /// <exception cref="CheckpointException">The file is corrupt, or was saved from another architecture; the message says which.</exception>
+    public static CheckpointInfo LoadWeights(string path, nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Contents contents = Parse(ReadPayload(path), path);
+        RequireSameModel(contents.Info, model, path);
+        byte[] before = Serialize(s => model.save(s));
+        try
+        {
+            LoadModel(contents.Model, model);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidOperationException or IOException)
+        {
+            LoadModel(before, model);
+            throw new CheckpointException($"Checkpoint {path} could not be restored (nothing was changed): {e.Message}", e);
+        }
+
+        return contents.Info;
+    }
+
+    /// <summary>
     /// <see cref="Load(string, nn.Module, OptimizerHelper, OptimizerKind)"/> with an extra check of the
     /// metadata (returning an error message, or <see langword="null"/> to accept), run before anything changes.
     /// </summary>
@@ -131,16 +158,7 @@ public static class Checkpoint
         byte[] payload = ReadPayload(path);
         Contents contents = Parse(payload, path);
         CheckpointInfo info = contents.Info;
-        List<string> expected = Entries(model);
-        if (!info.ModelEntries.SequenceEqual(expected))
-        {
-            string? saved = info.ModelEntries.Except(expected).FirstOrDefault();
-            string? mine = expected.Except(info.ModelEntries).FirstOrDefault();
-            throw new CheckpointException(
-                $"Checkpoint {path} was saved from a different model (head '{info.HeadSpec}', {info.ModelEntries.Count} tensors) than this one ({expected.Count} tensors): "
-                + $"the checkpoint has '{saved ?? "(nothing extra)"}' where this model has '{mine ?? "(nothing extra)"}'.");
-        }
-
+        RequireSameModel(info, model, path);
         if (info.Optimizer != optimizerKind)
         {
             throw new CheckpointException($"Checkpoint {path} holds {info.Optimizer} state, but the trainer uses {optimizerKind}.");
@@ -162,6 +180,25 @@ public static class Checkpoint
 
         Apply(contents, model, optimizer, path);
         return info;
+    }
+
+    private static void RequireSameModel(CheckpointInfo info, nn.Module model, string path)
+    {
+        List<string> expected = Entries(model);
+        if (!info.ModelEntries.SequenceEqual(expected))
+        {
+            string? saved = info.ModelEntries.Except(expected).FirstOrDefault();
+            string? mine = expected.Except(info.ModelEntries).FirstOrDefault();
+            throw new CheckpointException(
+                $"Checkpoint {path} was saved from a different model (head '{info.HeadSpec}', {info.ModelEntries.Count} tensors) than this one ({expected.Count} tensors): "
+                + $"the checkpoint has '{saved ?? "(nothing extra)"}' where this model has '{mine ?? "(nothing extra)"}'.");
+        }
+    }
+
+    private static void LoadModel(byte[] bytes, nn.Module model)
+    {
+        using var stream = new MemoryStream(bytes);
+        model.load(stream, strict: true);
     }
 
     private static void Apply(Contents contents, nn.Module model, OptimizerHelper optimizer, string path)
@@ -189,11 +226,7 @@ public static class Checkpoint
 
     private static void Restore(byte[] modelBytes, byte[] optimizerBytes, nn.Module model, OptimizerHelper optimizer)
     {
-        using (var stream = new MemoryStream(modelBytes))
-        {
-            model.load(stream, strict: true);
-        }
-
+        LoadModel(modelBytes, model);
         using var reader = new BinaryReader(new MemoryStream(optimizerBytes));
         optimizer.load_state_dict(reader);
     }
