@@ -32,13 +32,15 @@ public sealed class ConfusionMatrix
     public long this[int target, int predicted] => counts[(target * NumClasses) + predicted];
 
     /// <summary>Adds a batch of predictions.</summary>
-    /// <param name="predictions">Predicted classes, any shape, integer.</param>
-    /// <param name="targets">Target classes of the same shape; values in <c>[0, K)</c> or the ignore index.</param>
-    /// <exception cref="ArgumentException">The shapes differ, or a value is out of range (the message names it).</exception>
+    /// <param name="predictions">Predicted classes, any shape, an integer dtype (or bool for K = 2).</param>
+    /// <param name="targets">Target classes of the same shape and an integer dtype (or bool); values in <c>[0, K)</c> or the ignore index.</param>
+    /// <exception cref="ArgumentException">A tensor is floating point or complex (the message names the dtype), the shapes differ, or a value is out of range (the message names it).</exception>
     public void Update(Tensor predictions, Tensor targets)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(targets);
+        RequireIntegral(predictions, nameof(predictions));
+        RequireIntegral(targets, nameof(targets));
         if (!predictions.shape.SequenceEqual(targets.shape))
         {
             throw new ArgumentException(
@@ -119,6 +121,18 @@ public sealed class ConfusionMatrix
             dice,
             NanMean(dice),
             total);
+    }
+
+    private static void RequireIntegral(Tensor values, string paramName)
+    {
+        // NOTE: converting 1.7 to int64 would silently count it as class 1: class indices must
+        // arrive as integers (argmax gives int64), never as probabilities or rounded floats.
+        if (values.is_floating_point() || values.is_complex())
+        {
+            throw new ArgumentException(
+                $"{paramName} must hold integer class indices (an integer or bool dtype), but got dtype {values.dtype}; take argmax over the class dimension first.",
+                paramName);
+        }
     }
 
     private void CheckRange(Tensor values, string what)

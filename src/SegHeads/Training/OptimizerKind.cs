@@ -11,4 +11,10 @@ public enum OptimizerKind
 
     /// <summary>AdamW (Loshchilov and Hutter 2019): decoupled weight decay.</summary>
     AdamW,
+
+    /// <summary>
+    /// Made by <see cref="TrainerOptions.OptimizerFactory"/>. Setting a factory implies this kind;
+    /// choosing it without a factory is an error.
+    /// </summary>
+    Custom,
 }

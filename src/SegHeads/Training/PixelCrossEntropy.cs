@@ -1,5 +1,6 @@
-using TorchSharp;
 using SegHeads.Internal;
+using SegHeads.Metrics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SegHeads.Training;
@@ -11,25 +12,60 @@ namespace SegHeads.Training;
 /// cross-entropy with logits on masks in {0, 1}. A batch with nothing to count gives a loss of 0
 /// (still connected to the graph), where PyTorch gives NaN.
 /// </summary>
-public static class PixelCrossEntropy
+/// <remarks>
+/// An instance is the <see cref="ISegmentationLoss"/> a <see cref="Trainer"/> uses by default; the
+/// static <see cref="Compute(Tensor, Tensor, CrossEntropyOptions?)"/> is the same computation for
+/// one-off calls.
+/// </remarks>
+public sealed class PixelCrossEntropy : ISegmentationLoss
 {
+    /// <summary>Creates the loss.</summary>
+    /// <param name="options">Ignore index and weights; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A weight is negative or not finite.</exception>
+    public PixelCrossEntropy(CrossEntropyOptions? options = null)
+    {
+        Options = (options ?? new CrossEntropyOptions()).Validate();
+    }
+
+    /// <summary>The configuration (validated).</summary>
+    public CrossEntropyOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => "cross-entropy";
+
+    /// <inheritdoc />
+    public long IgnoreIndex => Options.IgnoreIndex;
+
+    /// <summary>Computes the loss with this instance's <see cref="Options"/>.</summary>
+    /// <param name="logits">Logits <c>[N, K, H, W]</c>.</param>
+    /// <param name="masks">Class indices <c>[N, H, W]</c>: 0..K−1 (0/1 when K = 1) or the ignore index.</param>
+    /// <returns>A scalar loss tensor.</returns>
+    /// <exception cref="ArgumentException">Shapes do not match, the mask is not integer, a label is out of range, or the class weights have the wrong length.</exception>
+    public Tensor Compute(Tensor logits, Tensor masks) => Compute(logits, masks, Options);
+
     /// <summary>Computes the loss.</summary>
     /// <param name="logits">Logits <c>[N, K, H, W]</c>.</param>
     /// <param name="masks">Class indices <c>[N, H, W]</c>: 0..K−1 (0/1 when K = 1) or the ignore index.</param>
     /// <param name="options">Ignore index and weights; <see langword="null"/> for the defaults.</param>
     /// <returns>A scalar loss tensor.</returns>
     /// <exception cref="ArgumentException">Shapes do not match, the mask is not integer, a label is out of range, or the class weights have the wrong length.</exception>
-    public static Tensor Compute(Tensor logits, Tensor masks, LossOptions? options = null)
+    public static Tensor Compute(Tensor logits, Tensor masks, CrossEntropyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(masks);
-        options = (options ?? new LossOptions()).Validate();
+        options = (options ?? new CrossEntropyOptions()).Validate();
         if (logits.dim() != 4)
         {
             throw new ArgumentException($"Logits must be [N, K, H, W], but got rank {logits.dim()} with shape {Shapes.Format(logits)}.", nameof(logits));
         }
 
         long k = logits.shape[1];
+        if (k == 0)
+        {
+            throw new ArgumentException($"Logits need at least one class channel, but got {Shapes.Format(logits)}.", nameof(logits));
+        }
+
+        long classes = ClassCount.For(k);
         if (masks.dim() != 3 || masks.shape[0] != logits.shape[0] || masks.shape[1] != logits.shape[2] || masks.shape[2] != logits.shape[3])
         {
             throw new ArgumentException(
@@ -42,20 +78,20 @@ public static class PixelCrossEntropy
             throw new ArgumentException($"Masks must hold integer class indices, but got dtype {masks.dtype}.", nameof(masks));
         }
 
-        if (options.ClassWeights is not null && options.ClassWeights.Count != Math.Max(k, 2))
+        if (options.ClassWeights is not null && options.ClassWeights.Count != classes)
         {
             throw new ArgumentException(
-                $"ClassWeights must have one weight per class ({Math.Max(k, 2)}), but has {options.ClassWeights.Count}.", nameof(options));
+                $"ClassWeights must have one weight per class ({classes}), but has {options.ClassWeights.Count}.", nameof(options));
         }
 
         using var scope = NewDisposeScope();
         Tensor target = masks.to(int64);
         Tensor? valid = null;
-        if (!AllLabelsInRange(target, Math.Max(k, 2), options.IgnoreIndex))
+        if (!AllLabelsInRange(target, classes, options.IgnoreIndex))
         {
             valid = target.ne(options.IgnoreIndex);
             long counted = valid.sum().item<long>();
-            CheckLabels(target, valid, counted, Math.Max(k, 2), options.IgnoreIndex, nameof(masks));
+            CheckLabels(target, valid, counted, classes, options.IgnoreIndex, nameof(masks));
             if (counted == 0)
             {
                 return scope.MoveToOuter(logits.sum() * 0);
@@ -67,7 +103,7 @@ public static class PixelCrossEntropy
         return scope.MoveToOuter(loss);
     }
 
-    private static Tensor MultiClass(Tensor logits, Tensor target, LossOptions options)
+    private static Tensor MultiClass(Tensor logits, Tensor target, CrossEntropyOptions options)
     {
         Tensor? weight = options.ClassWeights is null
             ? null
@@ -87,7 +123,7 @@ public static class PixelCrossEntropy
         return nn.functional.cross_entropy(logits, target, weight, ignore_index: options.IgnoreIndex);
     }
 
-    private static Tensor Binary(Tensor logits, Tensor target, Tensor valid, LossOptions options)
+    private static Tensor Binary(Tensor logits, Tensor target, Tensor valid, CrossEntropyOptions options)
     {
         Tensor z = logits.squeeze(1);
         Tensor y = target.clamp(0, 1).to(z.dtype);

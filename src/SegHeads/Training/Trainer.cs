@@ -5,23 +5,36 @@ using SegHeads.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using TensorDataset = SegHeads.Data.TensorDataset;
 
 namespace SegHeads.Training;
 
 /// <summary>
-/// Trains a <see cref="SegmentationModel"/> with per-pixel cross-entropy: one dispose scope per
-/// step, evaluation in eval mode under <c>no_grad</c>, progress through <see cref="IProgress{T}"/>
-/// (never the console), optional atomic checkpoints. Same seed, device and thread count give the
-/// same losses; a resumed run continues the same trajectory.
+/// Trains a <see cref="SegmentationModel"/> with a pluggable <see cref="ISegmentationLoss"/>
+/// (per-pixel cross-entropy by default): one dispose scope per step, evaluation in eval mode under
+/// <c>no_grad</c>, progress through <see cref="IProgress{T}"/> (never the console), optional atomic
+/// checkpoints. Same seed, device and thread count give the same losses; a resumed run continues
+/// the same trajectory.
 /// </summary>
+/// <remarks>
+/// A trainer runs one run: <see cref="Fit"/> trains until the options' total steps are done and can
+/// be called again only to continue a run that was cancelled. To train further, make a new trainer
+/// whose options have more steps and <see cref="LoadCheckpoint"/> the finished run.
+/// </remarks>
 public sealed class Trainer : IDisposable
 {
     private readonly OptimizerHelper optimizer;
     private readonly Device device;
 
+    // The training-set size of this run's data order (from an earlier Fit or the loaded
+    // checkpoint), null while unknown: batches are drawn from (seed, dataset size, batch size).
+    private int? datasetSize;
+
     /// <summary>Moves <paramref name="model"/> to the options' device, then creates the optimizer over its parameters.</summary>
     /// <param name="model">The model to train (not owned).</param>
     /// <param name="options">Configuration; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="TrainerOptions.OptimizerFactory"/> returned <see langword="null"/>.</exception>
     public Trainer(SegmentationModel model, TrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -49,17 +62,25 @@ public sealed class Trainer : IDisposable
     /// <summary>Steps done so far (restored by <see cref="LoadCheckpoint"/>).</summary>
     public long Step { get; private set; }
 
+    /// <summary>The optimizer (for tests of checkpoint state).</summary>
+    internal OptimizerHelper Optimizer => optimizer;
+
     /// <summary>
     /// Trains until the configured number of steps is done (continuing from <see cref="Step"/>),
     /// evaluating on <paramref name="validation"/> (or the training set) every
-    /// <see cref="TrainerOptions.EvaluateEvery"/> steps and after the last.
+    /// <see cref="TrainerOptions.EvaluateEvery"/> steps and after the last. Everything that can be
+    /// checked before the first step is: data shapes and classes, the labels of in-memory datasets
+    /// (<see cref="TensorDataset"/>), the warm-up against the total steps, the data order of a
+    /// resumed run, and that the checkpoint path can be written.
     /// </summary>
     /// <param name="train">Training data.</param>
     /// <param name="validation">Evaluation data, or <see langword="null"/> to evaluate on <paramref name="train"/>.</param>
-    /// <param name="progress">Receives a report after every step.</param>
+    /// <param name="progress">Receives a report after every step, on the training thread if it is a <see cref="SynchronousProgress{T}"/>.</param>
     /// <param name="cancellationToken">Stops the run after the current step; the history says so and a checkpoint is written if configured.</param>
     /// <returns>The run's history.</returns>
-    /// <exception cref="ArgumentException">The data is empty, smaller than one batch, or does not fit the model.</exception>
+    /// <exception cref="ArgumentException">The data is empty, smaller than one batch, does not fit the model, has an out-of-range label (the message names the set and sample), or differs in size from the run being resumed.</exception>
+    /// <exception cref="InvalidOperationException">The run is already complete (<see cref="Step"/> has reached the total), or the warm-up is longer than the run.</exception>
+    /// <exception cref="CheckpointException">The checkpoint path is unusable (before the first step), or a save failed; <see cref="CheckpointException.History"/> then holds the run so far and the last good checkpoint is intact.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the last checkpoint is left intact.</exception>
     public TrainingHistory Fit(ISegmentationDataset train, ISegmentationDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -72,42 +93,79 @@ public sealed class Trainer : IDisposable
 
         var sampler = new BatchSampler(train.Count, Options.BatchSize, Options.Seed);
         long total = Options.TotalSteps(sampler.BatchesPerEpoch);
+        RequireStepsLeft(total);
+        if (Options.WarmupSteps > total)
+        {
+            throw new InvalidOperationException(
+                $"WarmupSteps ({Options.WarmupSteps}) exceeds the run's {total} total steps ({Options.Epochs} epochs of {sampler.BatchesPerEpoch} batches): the learning rate would never reach {Options.LearningRate}.");
+        }
+
+        if (Step > 0 && datasetSize is int size && size != train.Count)
+        {
+            throw new ArgumentException(
+                $"The training set has {train.Count} samples, but the run being continued (at step {Step}) used {size}: the batches depend on the dataset size, so the run would not continue its data order.",
+                nameof(train));
+        }
+
+        bool trainChecked = CheckLabelsUpFront(train, "training", nameof(train));
+        if (validation is not null)
+        {
+            CheckLabelsUpFront(validation, "validation", nameof(validation));
+        }
+
+        if (Options.CheckpointPath is not null)
+        {
+            CheckpointPath.RequireWritable(Options.CheckpointPath);
+        }
+
+        datasetSize = train.Count;
         var history = new TrainingHistory();
         var clock = Stopwatch.StartNew();
         SegmentationMetrics? last = null;
         Model.train();
-        while (Step < total)
+        try
         {
-            if (cancellationToken.IsCancellationRequested)
+            while (Step < total)
             {
-                history.Cancelled = true;
-                break;
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    history.Cancelled = true;
+                    break;
+                }
+
+                long epoch = Step / sampler.BatchesPerEpoch;
+                double lr = LearningRateSchedule.At(Options, Step, total);
+                double loss = TrainStep(train, sampler.BatchAt(Step), lr, trainChecked);
+                Step++;
+                history.Add(new StepRecord(Step, epoch, loss, lr));
+
+                if (Step == total || (Options.EvaluateEvery > 0 && Step % Options.EvaluateEvery == 0))
+                {
+                    last = validation is null
+                        ? EvaluateCore(train, Options.BatchSize, "training", nameof(train))
+                        : EvaluateCore(validation, Options.BatchSize, "validation", nameof(validation));
+                    history.Add(new EvaluationRecord(Step, last));
+                    Evaluated?.Invoke(this, new EvaluatedEventArgs(Step, last));
+                }
+
+                if (Options.CheckpointPath is not null && (Step == total || (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0)))
+                {
+                    SaveCheckpoint(Options.CheckpointPath);
+                }
+
+                progress?.Report(new TrainingProgress(Step, total, epoch, loss, lr, last, clock.Elapsed));
             }
 
-            long epoch = Step / sampler.BatchesPerEpoch;
-            double lr = LearningRateSchedule.At(Options, Step, total);
-            double loss = TrainStep(train, sampler.BatchAt(Step), lr);
-            Step++;
-            history.Add(new StepRecord(Step, epoch, loss, lr));
-
-            if (Step == total || (Options.EvaluateEvery > 0 && Step % Options.EvaluateEvery == 0))
-            {
-                last = Evaluate(validation ?? train);
-                history.Add(new EvaluationRecord(Step, last));
-                Evaluated?.Invoke(this, new EvaluatedEventArgs(Step, last));
-            }
-
-            if (Options.CheckpointPath is not null && (Step == total || (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0)))
+            if (history.Cancelled && Options.CheckpointPath is not null && history.Steps.Count > 0)
             {
                 SaveCheckpoint(Options.CheckpointPath);
             }
-
-            progress?.Report(new TrainingProgress(Step, total, epoch, loss, lr, last, clock.Elapsed));
         }
-
-        if (history.Cancelled && Options.CheckpointPath is not null && history.Steps.Count > 0)
+        catch (CheckpointException e) when (e.History is null)
         {
-            SaveCheckpoint(Options.CheckpointPath);
+            history.Elapsed = clock.Elapsed;
+            e.History = history;
+            throw;
         }
 
         history.Elapsed = clock.Elapsed;
@@ -115,15 +173,96 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Computes metrics on a dataset in eval mode without gradients, then restores the previous mode.</summary>
-    /// <param name="data">The data.</param>
+    /// <param name="data">The data; pixels labelled with the loss's <see cref="ISegmentationLoss.IgnoreIndex"/> count nowhere.</param>
     /// <param name="batchSize">Batch size; default <see cref="TrainerOptions.BatchSize"/>.</param>
+    /// <returns>The metrics over all of <paramref name="data"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">The data does not fit the model or has an out-of-range label (the message names the sample).</exception>
     public SegmentationMetrics Evaluate(ISegmentationDataset data, int? batchSize = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (batchSize is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be positive, but was {batchSize}.");
+        }
+
         RequireCompatible(data, nameof(data));
-        int size = batchSize ?? Options.BatchSize;
-        int classes = Math.Max(Model.NumClasses, 2);
-        var matrix = new ConfusionMatrix(classes, Options.Loss.IgnoreIndex);
+        return EvaluateCore(data, batchSize ?? Options.BatchSize, "evaluation", nameof(data));
+    }
+
+    /// <summary>Writes the model, optimizer, step, seed, batch size and training-set size to <paramref name="path"/> atomically.</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <exception cref="CheckpointException">The file cannot be written; the previous checkpoint is intact.</exception>
+    public void SaveCheckpoint(string path) =>
+        Checkpoint.Save(path, Model, optimizer, new CheckpointInfo
+        {
+            Step = Step,
+            Seed = Options.Seed,
+            Optimizer = Options.EffectiveOptimizer,
+            BatchSize = Options.BatchSize,
+            DatasetSize = datasetSize,
+            HeadSpec = Model.Head.Spec.ToString(),
+        });
+
+    /// <summary>
+    /// Restores the model, optimizer, step and RNG state saved by <see cref="SaveCheckpoint"/>;
+    /// <see cref="Fit"/> then continues from there (and checks that the training set has the saved size).
+    /// Transactional: if the checkpoint does not fit (model, optimizer, seed or batch size), nothing changes.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <returns>The checkpoint's metadata.</returns>
+    /// <exception cref="CheckpointException">The file is corrupt, or was saved from another model, optimizer, seed or batch size; the message says which.</exception>
+    public CheckpointInfo LoadCheckpoint(string path)
+    {
+        CheckpointInfo info = Checkpoint.Load(path, Model, optimizer, Options.EffectiveOptimizer, RunProblem);
+        Step = info.Step;
+        datasetSize = info.DatasetSize;
+        return info;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => optimizer.Dispose();
+
+    private string? RunProblem(CheckpointInfo info)
+    {
+        if (info.Seed != Options.Seed)
+        {
+            return $"was trained with seed {info.Seed}, but these options use seed {Options.Seed}: the data order would not continue.";
+        }
+
+        if (info.BatchSize is int batch && batch != Options.BatchSize)
+        {
+            return $"was trained with batch size {batch}, but these options use batch size {Options.BatchSize}: the data order would not continue.";
+        }
+
+        if (info.Optimizer == OptimizerKind.Custom && info.OptimizerType is string type && type != optimizer.GetType().Name)
+        {
+            return $"holds the state of a custom {type} optimizer, but the OptimizerFactory made a {optimizer.GetType().Name}.";
+        }
+
+        return null;
+    }
+
+    private void RequireStepsLeft(long total)
+    {
+        if (Step == total)
+        {
+            throw new InvalidOperationException(
+                $"The run is complete at step {Step} of {total}, so Fit has nothing to do. To train further, create a new Trainer whose options have more Steps (or Epochs) and call LoadCheckpoint with this run's checkpoint.");
+        }
+
+        if (Step > total)
+        {
+            throw new InvalidOperationException(
+                $"The trainer is at step {Step} (restored from a checkpoint), but these options make a run of only {total} steps. Set Steps (or Epochs) so that the run has more than {Step} steps to continue it.");
+        }
+    }
+
+    private SegmentationMetrics EvaluateCore(ISegmentationDataset data, int size, string setName, string paramName)
+    {
+        int classes = ClassCount.For(Model.NumClasses);
+        long ignoreIndex = Options.Loss.IgnoreIndex;
+        var matrix = new ConfusionMatrix(classes, ignoreIndex);
         bool wasTraining = Model.training;
         Model.eval();
         try
@@ -134,8 +273,9 @@ public sealed class Trainer : IDisposable
                 using var scope = NewDisposeScope();
                 long[] indices = Enumerable.Range(start, Math.Min(size, data.Count - start)).Select(i => (long)i).ToArray();
                 var (images, masks) = data.GetBatch(indices);
+                LabelCheck.Require(masks, classes, ignoreIndex, setName, row => indices[row], paramName);
                 Tensor logits = Model.forward(images.to(device));
-                Tensor predicted = Model.NumClasses == 1 ? logits.squeeze(1).gt(0).to(int64) : logits.argmax(1);
+                Tensor predicted = Masks.FromLogits(logits);
                 matrix.Update(predicted, masks.to(device));
             }
         }
@@ -147,37 +287,15 @@ public sealed class Trainer : IDisposable
         return matrix.Compute();
     }
 
-    /// <summary>Writes the model, optimizer, step and seed to <paramref name="path"/> atomically.</summary>
-    public void SaveCheckpoint(string path) =>
-        Checkpoint.Save(path, Model, optimizer, new CheckpointInfo
-        {
-            Step = Step,
-            Seed = Options.Seed,
-            Optimizer = Options.Optimizer,
-            HeadSpec = Model.Head.Spec.ToString(),
-        });
-
-    /// <summary>Restores the model, optimizer, step and RNG state saved by <see cref="SaveCheckpoint"/>; <see cref="Fit"/> then continues from there.</summary>
-    /// <exception cref="CheckpointException">The file is corrupt or was saved from another model or optimizer; the message says which.</exception>
-    public CheckpointInfo LoadCheckpoint(string path)
-    {
-        CheckpointInfo info = Checkpoint.Load(path, Model, optimizer, Options.Optimizer);
-        if (info.Seed != Options.Seed)
-        {
-            throw new CheckpointException($"Checkpoint {path} was trained with seed {info.Seed}, but these options use seed {Options.Seed}: the data order would not continue.");
-        }
-
-        Step = info.Step;
-        return info;
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => optimizer.Dispose();
-
-    private double TrainStep(ISegmentationDataset train, long[] indices, double learningRate)
+    private double TrainStep(ISegmentationDataset train, long[] indices, double learningRate, bool labelsChecked)
     {
         using var scope = NewDisposeScope();
         var (images, masks) = train.GetBatch(indices);
+        if (!labelsChecked)
+        {
+            LabelCheck.Require(masks, ClassCount.For(Model.NumClasses), Options.Loss.IgnoreIndex, "training", row => indices[row], nameof(train));
+        }
+
         foreach (var group in optimizer.ParamGroups)
         {
             group.LearningRate = learningRate;
@@ -185,7 +303,13 @@ public sealed class Trainer : IDisposable
 
         optimizer.zero_grad();
         Tensor logits = Model.forward(images.to(device));
-        Tensor loss = PixelCrossEntropy.Compute(logits, masks.to(device), Options.Loss);
+        Tensor loss = Options.Loss.Compute(logits, masks.to(device));
+        if (loss.numel() != 1)
+        {
+            throw new InvalidOperationException(
+                $"The loss '{Options.Loss.Name}' must return a scalar, but returned a tensor of shape [{string.Join(", ", loss.shape)}].");
+        }
+
         double value = loss.ToDouble();
         if (!double.IsFinite(value))
         {
@@ -208,6 +332,18 @@ public sealed class Trainer : IDisposable
         return value;
     }
 
+    private bool CheckLabelsUpFront(ISegmentationDataset data, string setName, string paramName)
+    {
+        // NOTE: only in-memory data can be scanned cheaply; other datasets are checked batch by batch.
+        if (data is not TensorDataset tensors)
+        {
+            return false;
+        }
+
+        LabelCheck.Require(tensors.Masks, ClassCount.For(Model.NumClasses), Options.Loss.IgnoreIndex, setName, row => row, paramName);
+        return true;
+    }
+
     private void RequireCompatible(ISegmentationDataset data, string paramName)
     {
         if (data.Count == 0)
@@ -220,18 +356,27 @@ public sealed class Trainer : IDisposable
             throw new ArgumentException($"The dataset has {data.Channels} image channels but the model expects {Model.InChannels}.", paramName);
         }
 
-        int expected = Math.Max(Model.NumClasses, 2);
+        int expected = ClassCount.For(Model.NumClasses);
         if (data.NumClasses != expected)
         {
             throw new ArgumentException($"The dataset has {data.NumClasses} classes but the model predicts {expected}.", paramName);
         }
     }
 
-    private static OptimizerHelper CreateOptimizer(SegmentationModel model, TrainerOptions o) => o.Optimizer switch
+    private static OptimizerHelper CreateOptimizer(SegmentationModel model, TrainerOptions o)
     {
-        OptimizerKind.Sgd => optim.SGD(model.parameters(), o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay),
-        OptimizerKind.Adam => optim.Adam(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
-        OptimizerKind.AdamW => optim.AdamW(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(o), o.Optimizer, $"Unknown optimizer {o.Optimizer}."),
-    };
+        if (o.OptimizerFactory is { } factory)
+        {
+            return factory(model.parameters(), o.LearningRate)
+                ?? throw new InvalidOperationException("TrainerOptions.OptimizerFactory returned null; it must return an optimizer over the parameters it is given.");
+        }
+
+        return o.Optimizer switch
+        {
+            OptimizerKind.Sgd => optim.SGD(model.parameters(), o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay),
+            OptimizerKind.Adam => optim.Adam(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
+            OptimizerKind.AdamW => optim.AdamW(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
+            _ => throw new ArgumentOutOfRangeException(nameof(o), o.Optimizer, $"Unknown optimizer {o.Optimizer}."),
+        };
+    }
 }

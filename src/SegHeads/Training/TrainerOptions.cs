@@ -1,3 +1,4 @@
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SegHeads.Training;
@@ -5,8 +6,19 @@ namespace SegHeads.Training;
 /// <summary>Configuration of a <see cref="Trainer"/>. Every default is documented; call <see cref="Validate"/>.</summary>
 public sealed record TrainerOptions
 {
-    /// <summary>Optimizer. Default <see cref="OptimizerKind.Adam"/>.</summary>
+    /// <summary>Optimizer. Default <see cref="OptimizerKind.Adam"/>. Not used when <see cref="OptimizerFactory"/> is set.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>
+    /// Makes the optimizer instead of <see cref="Optimizer"/>: called once with the model's
+    /// parameters (already on <see cref="Device"/>) and <see cref="LearningRate"/>, e.g.
+    /// <c>(parameters, lr) =&gt; torch.optim.SGD(parameters, lr, nesterov: true, momentum: 0.9)</c>.
+    /// The schedule still sets the learning rate of every parameter group before each step;
+    /// <see cref="Momentum"/> and <see cref="WeightDecay"/> are not used. Checkpoints record the
+    /// optimizer as <see cref="OptimizerKind.Custom"/> with its type name, and resume restores its
+    /// state when the factory makes the same type. Default none.
+    /// </summary>
+    public Func<IEnumerable<Parameter>, double, OptimizerHelper>? OptimizerFactory { get; init; }
 
     /// <summary>Base learning rate. Default 1e-3.</summary>
     public double LearningRate { get; init; } = 1e-3;
@@ -20,7 +32,7 @@ public sealed record TrainerOptions
     /// <summary>Schedule after warm-up. Default <see cref="ScheduleKind.Constant"/>.</summary>
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
 
-    /// <summary>Linear warm-up steps. Default 0.</summary>
+    /// <summary>Linear warm-up steps; at most the run's total steps. Default 0.</summary>
     public int WarmupSteps { get; init; }
 
     /// <summary>Step schedule: steps between decays. Default 1000.</summary>
@@ -59,8 +71,14 @@ public sealed record TrainerOptions
     /// <summary>Write the checkpoint every this many steps (and at the end); 0 for only at the end. Default 0.</summary>
     public int CheckpointEvery { get; init; }
 
-    /// <summary>Loss configuration. Default <see cref="LossOptions"/> defaults.</summary>
-    public LossOptions Loss { get; init; } = new();
+    /// <summary>
+    /// The loss; its <see cref="ISegmentationLoss.IgnoreIndex"/> also decides which pixels the
+    /// evaluation metrics skip. Default <see cref="PixelCrossEntropy"/> with its default options.
+    /// </summary>
+    public ISegmentationLoss Loss { get; init; } = new PixelCrossEntropy();
+
+    /// <summary>The optimizer kind in effect: <see cref="OptimizerKind.Custom"/> when <see cref="OptimizerFactory"/> is set.</summary>
+    public OptimizerKind EffectiveOptimizer => OptimizerFactory is null ? Optimizer : OptimizerKind.Custom;
 
     /// <summary>The steps a run takes on a dataset of <paramref name="batchesPerEpoch"/> batches per epoch.</summary>
     public long TotalSteps(int batchesPerEpoch) => Steps ?? ((long)Epochs * batchesPerEpoch);
@@ -79,13 +97,27 @@ public sealed record TrainerOptions
         Require(GradientClipNorm is null or > 0, nameof(GradientClipNorm), GradientClipNorm, "positive");
         Require(BatchSize > 0, nameof(BatchSize), BatchSize, "positive");
         Require(Steps is null or > 0, nameof(Steps), Steps, "positive");
+        if (Steps is long steps && WarmupSteps > steps)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(WarmupSteps), WarmupSteps, $"WarmupSteps ({WarmupSteps}) must not exceed Steps ({steps}): the learning rate would never reach {LearningRate}.");
+        }
+
         Require(Epochs > 0, nameof(Epochs), Epochs, "positive");
         Require(EvaluateEvery >= 0, nameof(EvaluateEvery), EvaluateEvery, "non-negative");
         Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, "non-negative");
         Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "a defined OptimizerKind");
         Require(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "a defined ScheduleKind");
-        ArgumentNullException.ThrowIfNull(Loss);
-        Loss.Validate();
+        if (Optimizer == OptimizerKind.Custom && OptimizerFactory is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Optimizer Custom needs an OptimizerFactory, but none was set; set OptimizerFactory (which implies Custom) or choose Sgd, Adam or AdamW.");
+        }
+
+        if (Loss is null)
+        {
+            throw new ArgumentNullException(nameof(Loss), "Loss must be an ISegmentationLoss (default PixelCrossEntropy), but was null.");
+        }
+
         return this;
     }
 

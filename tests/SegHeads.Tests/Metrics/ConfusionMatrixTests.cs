@@ -5,6 +5,10 @@ namespace SegHeads.Tests.Metrics;
 
 public sealed class ConfusionMatrixTests
 {
+    private static readonly float[] FractionalPredictions = [1.7f, 0f];
+    private static readonly bool[] BoolPredictions = [true, false, true];
+    private static readonly int[] Int32Targets = [1, 0, 0];
+
     [Fact]
     public void Compute_HandBuiltMatrix_GivesHandComputedMetrics()
     {
@@ -101,5 +105,44 @@ public sealed class ConfusionMatrixTests
 
         double.IsNaN(m.PixelAccuracy).Should().BeTrue();
         double.IsNaN(m.MeanIoU).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Update_FloatPredictions_ThrowsNamingTheDtypeInsteadOfTruncating()
+    {
+        var matrix = new ConfusionMatrix(3);
+        using Tensor p = tensor(FractionalPredictions);
+        using Tensor t = tensor(new long[] { 1, 0 });
+
+        Action update = () => matrix.Update(p, t);
+
+        update.Should().Throw<ArgumentException>().WithMessage("*predictions*integer*Float32*").Which.ParamName.Should().Be("predictions");
+        matrix[1, 1].Should().Be(0, "nothing may be counted from a rejected batch");
+    }
+
+    [Fact]
+    public void Update_DoubleTargets_ThrowsNamingTheDtype()
+    {
+        var matrix = new ConfusionMatrix(3);
+        using Tensor p = tensor(new long[] { 1, 0 });
+        using Tensor t = tensor(new double[] { 1, 0 });
+
+        Action update = () => matrix.Update(p, t);
+
+        update.Should().Throw<ArgumentException>().WithMessage("*targets*Float64*").Which.ParamName.Should().Be("targets");
+    }
+
+    [Fact]
+    public void Update_BoolAndInt32Tensors_CountAsClasses()
+    {
+        var matrix = new ConfusionMatrix(2);
+        using Tensor p = tensor(BoolPredictions);
+        using Tensor t = tensor(Int32Targets);
+
+        matrix.Update(p, t);
+
+        matrix[1, 1].Should().Be(1);
+        matrix[0, 0].Should().Be(1);
+        matrix[0, 1].Should().Be(1);
     }
 }

@@ -22,7 +22,7 @@ public sealed class PixelCrossEntropyTests
     [Fact]
     public void Compute_IgnoredPixel_CountsNowhere()
     {
-        using Tensor loss = PixelCrossEntropy.Compute(Logits(), Masks(1, 255), new LossOptions { IgnoreIndex = 255 });
+        using Tensor loss = PixelCrossEntropy.Compute(Logits(), Masks(1, 255), new CrossEntropyOptions { IgnoreIndex = 255 });
 
         loss.ToDouble().Should().BeApproximately(Math.Log(4.0 / 3), 1e-12);
     }
@@ -31,7 +31,7 @@ public sealed class PixelCrossEntropyTests
     public void Compute_IgnoreIndexThatIsAClass_IgnoresThatClass()
     {
         // An ignore index inside [0, K) must not take the all-labels-valid shortcut.
-        using Tensor loss = PixelCrossEntropy.Compute(Logits(), Masks(1, 0), new LossOptions { IgnoreIndex = 0 });
+        using Tensor loss = PixelCrossEntropy.Compute(Logits(), Masks(1, 0), new CrossEntropyOptions { IgnoreIndex = 0 });
 
         loss.ToDouble().Should().BeApproximately(Math.Log(4.0 / 3), 1e-12);
     }
@@ -49,7 +49,7 @@ public sealed class PixelCrossEntropyTests
     [Fact]
     public void Compute_ClassWeights_GiveWeightedMeanAsPyTorch()
     {
-        using Tensor loss = PixelCrossEntropy.Compute(Logits(), Masks(1, 0), new LossOptions { ClassWeights = [1.0, 3.0] });
+        using Tensor loss = PixelCrossEntropy.Compute(Logits(), Masks(1, 0), new CrossEntropyOptions { ClassWeights = [1.0, 3.0] });
 
         loss.ToDouble().Should().BeApproximately(((3 * Math.Log(4.0 / 3)) + Math.Log(2)) / 4, 1e-12);
     }
@@ -131,8 +131,36 @@ public sealed class PixelCrossEntropyTests
         using Tensor logits = zeros(1, 3, 1, 2);
         using Tensor masks = zeros([1, 1, 2], dtype: ScalarType.Int64);
 
-        Action compute = () => PixelCrossEntropy.Compute(logits, masks, new LossOptions { ClassWeights = [1, 2] });
+        Action compute = () => PixelCrossEntropy.Compute(logits, masks, new CrossEntropyOptions { ClassWeights = [1, 2] });
 
         compute.Should().Throw<ArgumentException>().WithMessage("*(3)*has 2*");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Compute_ThroughTheLossSeam_IsBitIdenticalToTheStaticForm(int classes)
+    {
+        var generator = new Generator(11);
+        using Tensor logits = randn([2, classes, 5, 5], generator: generator);
+        using Tensor masks = randint(0, Math.Max(classes, 2), [2, 5, 5], generator: generator);
+        masks[0, 0, 0] = tensor(255L);
+        var options = new CrossEntropyOptions { IgnoreIndex = 255, ClassWeights = classes == 1 ? [1.0, 2.0] : [1.0, 2.0, 0.5, 3.0] };
+        var loss = new PixelCrossEntropy(options);
+
+        using Tensor viaSeam = new TrainerOptions { Loss = loss }.Loss.Compute(logits, masks);
+        using Tensor direct = PixelCrossEntropy.Compute(logits, masks, options);
+
+        viaSeam.ToSingle().Should().Be(direct.ToSingle());
+        loss.IgnoreIndex.Should().Be(255);
+        loss.Name.Should().Be("cross-entropy");
+    }
+
+    [Fact]
+    public void Constructor_NegativeClassWeight_ThrowsNamingTheWeight()
+    {
+        Action create = () => _ = new PixelCrossEntropy(new CrossEntropyOptions { ClassWeights = [1, -2] });
+
+        create.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Class weight 1*-2*");
     }
 }

@@ -1,7 +1,7 @@
 namespace SegHeads.Training;
 
 /// <summary>Configuration of <see cref="PixelCrossEntropy"/>.</summary>
-public sealed record LossOptions
+public sealed record CrossEntropyOptions
 {
     /// <summary>Mask value of pixels that count nowhere (PyTorch's default, -100). Segmentation data often uses 255.</summary>
     public long IgnoreIndex { get; init; } = -100;
@@ -14,7 +14,7 @@ public sealed record LossOptions
 
     /// <summary>Checks every value and throws with the offending one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A weight is negative or not finite.</exception>
-    public LossOptions Validate()
+    public CrossEntropyOptions Validate()
     {
         if (ClassWeights is not null)
         {
