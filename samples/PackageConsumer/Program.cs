@@ -1,6 +1,8 @@
-// A consumer of the SegHeads package: builds a model from a head spec, runs it, deploys the
-// collapsed head and checks that both agree. Exits non-zero on any mismatch.
+// A consumer of the SegHeads and SegHeads.Dynamics packages: builds a model from a head spec,
+// runs it, deploys the collapsed head and checks that both agree, then reads the head's end-to-end
+// map and checks Saxe et al.'s closed form at its half time. Exits non-zero on any mismatch.
 using SegHeads.Backbones;
+using SegHeads.Dynamics;
 using SegHeads.Models;
 using SegHeads.Reparam;
 using static TorchSharp.torch;
@@ -27,5 +29,22 @@ if (diff > 1e-4 * Math.Max(1, scale))
     return 1;
 }
 
-Console.WriteLine("OK: SegHeads package restored, TorchSharp loaded, collapse verified.");
+EndToEndSnapshot map = EndToEndMap.Capture(model.Head);
+Console.WriteLine($"end-to-end map: {map.KernelSize}x{map.KernelSize}, effective rank {map.EffectiveRank:F2}");
+if (map.KernelSize != kernel.KernelSize || EndToEndMap.Distance(map, map) != 0)
+{
+    Console.Error.WriteLine("FAIL: the end-to-end map does not match the collapsed kernel.");
+    return 1;
+}
+
+const double s = 2, u0 = 0.01, tau = 50;
+double half = SaxeTheory.TwoLayerStrength(s, u0, tau, SaxeTheory.TwoLayerHalfTime(s, u0, tau));
+Console.WriteLine($"Saxe two-layer strength at its half time: {half:F6} (target {s / 2})");
+if (Math.Abs(half - (s / 2)) > 1e-9)
+{
+    Console.Error.WriteLine("FAIL: the closed form misses its half time.");
+    return 1;
+}
+
+Console.WriteLine("OK: SegHeads and SegHeads.Dynamics packages restored, TorchSharp loaded, collapse and dynamics verified.");
 return 0;

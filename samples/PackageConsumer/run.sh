@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs SegHeads into a folder feed and builds/runs this consumer against the .nupkg
+# Packs SegHeads and SegHeads.Dynamics into a folder feed and builds/runs this consumer against the .nupkg
 # (not a project reference), as a NuGet user would.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -7,7 +7,9 @@ root="$(cd "$here/../.." && pwd)"
 feed="$root/artifacts/packages"
 config="${CONFIGURATION:-Release}"
 
-rm -rf "$feed" "$here/packages/segheads" "$here/bin" "$here/obj"
-dotnet pack "$root/src/SegHeads/SegHeads.csproj" -c "$config" -o "$feed" -nologo -v quiet
+rm -rf "$feed" "$here/packages/segheads" "$here/packages/segheads.dynamics" "$here/bin" "$here/obj"
+for project in SegHeads SegHeads.Dynamics; do
+    dotnet pack "$root/src/$project/$project.csproj" -c "$config" -o "$feed" -nologo -v quiet
+done
 ls "$feed"
 dotnet run --project "$here/PackageConsumer.csproj" -c "$config"

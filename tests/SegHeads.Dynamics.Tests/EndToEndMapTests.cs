@@ -7,7 +7,7 @@ using SegHeads.Tests.Infrastructure;
 using SegHeads.Training;
 using static TorchSharp.torch;
 
-namespace SegHeads.Tests.Dynamics;
+namespace SegHeads.Dynamics.Tests;
 
 [Collection(NonParallelGroup.Name)]
 public sealed class EndToEndMapTests

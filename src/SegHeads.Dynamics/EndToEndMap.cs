@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SegHeads.Dynamics;
 
 /// <summary>
-/// Reads the end-to-end linear map of a linear head (its collapse, DESIGN §3) and compares maps.
+/// Reads the end-to-end linear map of a linear head (its collapse) and compares maps.
 /// Assumes the head is linear in eval mode; batch norms contribute through their running statistics.
 /// </summary>
 public static class EndToEndMap

@@ -1,6 +1,6 @@
 using SegHeads.Dynamics;
 
-namespace SegHeads.Tests.Dynamics;
+namespace SegHeads.Dynamics.Tests;
 
 public sealed class SaxeTheoryTests
 {
