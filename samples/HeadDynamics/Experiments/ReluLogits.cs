@@ -1,3 +1,4 @@
+using SegHeads.Dynamics;
 using SegHeads.Plotting;
 
 namespace SegHeads.Samples.HeadDynamics.Experiments;
@@ -11,6 +12,8 @@ internal sealed class ReluLogits : IExperiment
 
     public void Run(ExperimentContext context)
     {
+        // The relu-logits head kind comes from the SegHeads.Dynamics package, not the core.
+        DynamicsHeads.Register();
         RunConfig[] configs =
         [
             new("1x1", "linear"), new("1x1 + ReLU on logits", "relu-logits:1"),

@@ -70,7 +70,6 @@ public sealed class HeadContractTests : IDisposable
     [InlineData("stacked-linear:3-3-1@16", new[] { "layers.0.conv.weight", "layers.0.conv.bias", "layers.1.conv.weight", "layers.1.conv.bias", "layers.2.conv.weight", "layers.2.conv.bias" })]
     [InlineData("stacked-linear:3-1@16+bn+pad-once", new[] { "layers.0.conv.weight", "layers.0.norm.weight", "layers.0.norm.bias", "layers.1.conv.weight", "layers.1.conv.bias", "layers.0.norm.running_mean", "layers.0.norm.running_var", "layers.0.norm.num_batches_tracked" })]
     [InlineData("activated:3-1@16+gn", new[] { "layers.0.conv.weight", "layers.0.norm.weight", "layers.0.norm.bias", "layers.1.conv.weight", "layers.1.conv.bias" })]
-    [InlineData("relu-logits:1", new[] { "inner.classifier.weight", "inner.classifier.bias" })]
     // NOTE: TorchSharp lists all parameters before all buffers (PyTorch interleaves per module);
     // the order is part of the file format, so it is pinned as TorchSharp writes it.
     public void StateDict_Keys_AreStable(string spec, string[] keys)

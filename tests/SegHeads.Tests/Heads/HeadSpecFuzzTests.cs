@@ -14,7 +14,7 @@ public sealed class HeadSpecFuzzTests
     private const string Seed = "0N0XIzNsQ0O2";
 
     private static readonly Gen<string> Token = Gen.OneOf(
-        Gen.OneOf("linear", "stacked-linear", "activated", "relu-logits", "Stacked-Linear", "conv", "linear-", ""),
+        Gen.OneOf("linear", "stacked-linear", "activated", "branched-linear", "Stacked-Linear", "conv", "linear-", ""),
         Gen.OneOf(":", "@", "+", "-", ",", "x", " ", "++", "--", ":@"),
         Gen.OneOf("bn", "gn", "pad-once", "pad-each", "relu", "BN", "dropout"),
         Gen.Int[-3, 40].Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -25,7 +25,7 @@ public sealed class HeadSpecFuzzTests
 
     // Mostly well-formed specs with a chance of one wrong part each, so both sides of every rule are hit.
     private static readonly Gen<string> NearlyValid = Gen.Select(
-        Gen.OneOf("linear", "stacked-linear", "activated", "relu-logits", " Activated ", "stacked_linear"),
+        Gen.OneOf("linear", "stacked-linear", "activated", "branched-linear", " Activated ", "stacked_linear"),
         Gen.OneOf(Gen.Const(""), Gen.Int[-1, 35].Array[1, 5].Select(ks => ":" + string.Join("-", ks)), Gen.OneOf(":3x1,1x3-1", ":3-", ":", ":1,3")),
         Gen.OneOf(Gen.Const(""), Gen.Int[-2, 17000].Select(w => "@" + w.ToString(System.Globalization.CultureInfo.InvariantCulture)), Gen.OneOf("@", "@x", "@99999999999")),
         Gen.OneOf("bn", "gn", "pad-once", "pad-each", "relu", "").Array[0, 3].Select(os => string.Concat(os.Select(o => "+" + o))),
@@ -67,7 +67,7 @@ public sealed class HeadSpecFuzzTests
 
     private static readonly Gen<string> ValidSpecText =
         Gen.Select(
-            Gen.OneOf("stacked-linear", "activated", "relu-logits"),
+            Gen.OneOf("stacked-linear", "activated", "branched-linear"),
             Gen.OneOf(1, 3, 5, 7, 31).Array[1, 4],
             Gen.Int[1, 24],
             Gen.OneOf("", "+bn", "+pad-once", "+bn+pad-once", "+gn"),

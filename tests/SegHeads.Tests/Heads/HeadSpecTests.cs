@@ -7,8 +7,6 @@ public sealed class HeadSpecTests
 {
     [Theory]
     [InlineData("linear")]
-    [InlineData("relu-logits:1")]
-    [InlineData("relu-logits:3-3-1@16+bn")]
     [InlineData("stacked-linear:3-3-1@64")]
     [InlineData("stacked-linear:3-3-1@64+bn+pad-once")]
     [InlineData("stacked-linear:5")]
@@ -32,7 +30,6 @@ public sealed class HeadSpecTests
     [InlineData("stacked-linear:5@128", "stacked-linear:5")]
     [InlineData("stacked-linear:3-1@8+pad-once+bn", "stacked-linear:3-1@8+bn+pad-once")]
     [InlineData("activated", "activated:3-3-1@64")]
-    [InlineData("relu-logits", "relu-logits:1")]
     public void Parse_NonCanonicalString_FormatsCanonically(string text, string canonical)
     {
         HeadSpec.Parse(text).ToString().Should().Be(canonical);
@@ -128,7 +125,6 @@ public sealed class HeadSpecTests
     [InlineData("stacked-linear:3-3-1@8+bn", true)]
     [InlineData("activated:3-3-1@8+bn", false)]
     [InlineData("activated:3@8", true)]
-    [InlineData("relu-logits:3-3-1@8", false)]
     public void IsLinear_IsTheHeadsOwnAnswer(string text, bool linear)
     {
         using SegmentationHead head = HeadFactory.Create(text, 3, 2);

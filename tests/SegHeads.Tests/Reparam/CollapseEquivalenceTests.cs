@@ -114,8 +114,6 @@ public sealed class CollapseEquivalenceTests
     [Theory]
     [InlineData("activated:3-3-1@8+bn", "ReLU")]
     [InlineData("activated:3-1@8+gn", "ReLU")]
-    [InlineData("relu-logits:1", "ReLU on the logits")]
-    [InlineData("relu-logits:3-3-1@8", "ReLU on the logits")]
     public void TryCollapse_NonlinearHead_RefusesWithReason(string spec, string reason)
     {
         using SegmentationHead head = HeadFactory.Create(spec, 4, 3);

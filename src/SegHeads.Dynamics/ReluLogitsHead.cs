@@ -1,12 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using SegHeads.Heads;
 using SegHeads.Reparam;
 using static TorchSharp.torch;
 
-namespace SegHeads.Heads;
+namespace SegHeads.Dynamics;
 
 /// <summary>
-/// Experiment only: a linear head followed by a ReLU on its logits. Negative logits become 0 and
+/// Experiment only: a linear head followed by a ReLU on its logits, a head kind that the
+/// SegHeads.Dynamics package adds through the public <see cref="HeadRegistry"/>. Negative logits become 0 and
 /// receive no gradient, so classes can die; this exists to measure that pitfall against a linear
 /// head, never to train a real model. Spec <c>relu-logits:1</c> (a 1x1 conv) or
 /// <c>relu-logits:3-3-1@16[+bn][+pad-once]</c> (a stacked linear head). State-dict keys: <c>inner.*</c>.
@@ -60,7 +62,7 @@ public sealed class ReluLogitsHead : SegmentationHead
         return new ReluLogitsHead(spec, inner);
     }
 
-#pragma warning disable CA2255 // NOTE: registers this built-in kind when the library loads: an explicit call, no reflection scan.
+#pragma warning disable CA2255 // NOTE: registers the kind when this assembly is first used; DynamicsHeads.Register() is the explicit call.
     [ModuleInitializer]
     internal static void RegisterKind() => HeadRegistry.Register(Kind);
 #pragma warning restore CA2255
