@@ -73,6 +73,7 @@ public sealed class EncoderDecoder : Backbone
         }
 
         using var scope = NewDisposeScope();
+        using TrustedInput.Scope trusted = TrustedInput.Enter();
         var skips = new List<Tensor>(Options.Depth);
         Tensor x = input;
         for (int level = 0; level < Options.Depth; level++)

@@ -65,18 +65,21 @@ public sealed class BranchedConv : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input's rank, channels or dtype differ, or it is smaller than the largest kernel in valid mode.</exception>
     public override Tensor forward(Tensor input)
     {
-        Shapes.RequireImageBatch(input, Options.InChannels, nameof(BranchedConv), nameof(input));
-        ScalarType dtype = branches[0].Conv.weight.dtype;
-        if (input.dtype != dtype)
+        if (!TrustedInput.Active)
         {
-            throw new ArgumentException($"{nameof(BranchedConv)} holds {dtype} weights, but the input is {input.dtype}.", nameof(input));
-        }
+            Shapes.RequireImageBatch(input, Options.InChannels, nameof(BranchedConv), nameof(input));
+            ScalarType dtype = branches[0].Conv.weight.dtype;
+            if (input.dtype != dtype)
+            {
+                throw new ArgumentException($"{nameof(BranchedConv)} holds {dtype} weights, but the input is {input.dtype}.", nameof(input));
+            }
 
-        if (Options.Padding == BranchedConvPadding.Valid && (input.shape[2] < Options.MaxKernelHeight || input.shape[3] < Options.MaxKernelWidth))
-        {
-            throw new ArgumentException(
-                $"{nameof(BranchedConv)} with valid padding and largest kernel {Options.MaxKernelHeight}x{Options.MaxKernelWidth} needs H and W of at least that, but got shape {Shapes.Format(input)}.",
-                nameof(input));
+            if (Options.Padding == BranchedConvPadding.Valid && (input.shape[2] < Options.MaxKernelHeight || input.shape[3] < Options.MaxKernelWidth))
+            {
+                throw new ArgumentException(
+                    $"{nameof(BranchedConv)} with valid padding and largest kernel {Options.MaxKernelHeight}x{Options.MaxKernelWidth} needs H and W of at least that, but got shape {Shapes.Format(input)}.",
+                    nameof(input));
+            }
         }
 
         if (branches.Count == 1)

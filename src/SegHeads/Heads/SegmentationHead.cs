@@ -54,7 +54,13 @@ public abstract class SegmentationHead : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input is not 4-D, has the wrong channel count, or is empty.</exception>
     public sealed override Tensor forward(Tensor input)
     {
-        Shapes.RequireImageBatch(input, InChannels, $"Head '{Spec}'", nameof(input));
+        if (!TrustedInput.Active)
+        {
+            Shapes.RequireImageBatch(input, InChannels, $"Head '{Spec}'", nameof(input));
+        }
+
+        // NOTE: the head checked its input once; the blocks it wired itself need not check again.
+        using TrustedInput.Scope trusted = TrustedInput.Enter();
         return ComputeLogits(input);
     }
 

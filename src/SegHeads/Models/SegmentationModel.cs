@@ -131,6 +131,13 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
+    /// Switches to eval mode without gradient tracking until the returned scope is disposed, then
+    /// restores the previous mode: <c>using (model.BeginInference()) { ... }</c>.
+    /// </summary>
+    /// <returns>The scope; dispose it on the same thread.</returns>
+    public InferenceScope BeginInference() => new(this);
+
+    /// <summary>
     /// Class probabilities: softmax over the class dimension (dim 1), or a sigmoid when K = 1.
     /// Runs in eval mode without gradients and restores the previous mode.
     /// </summary>
@@ -239,16 +246,7 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
 
     private T InEval<T>(Func<T> body)
     {
-        bool wasTraining = training;
-        eval();
-        try
-        {
-            using var noGrad = no_grad();
-            return body();
-        }
-        finally
-        {
-            train(wasTraining);
-        }
+        using InferenceScope inference = BeginInference();
+        return body();
     }
 }

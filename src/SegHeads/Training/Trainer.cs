@@ -263,11 +263,8 @@ public sealed class Trainer : IDisposable
         int classes = ClassCount.For(Model.NumClasses);
         long ignoreIndex = Options.Loss.IgnoreIndex;
         var matrix = new ConfusionMatrix(classes, ignoreIndex);
-        bool wasTraining = Model.training;
-        Model.eval();
-        try
+        using (Model.BeginInference())
         {
-            using var noGrad = no_grad();
             for (int start = 0; start < data.Count; start += size)
             {
                 using var scope = NewDisposeScope();
@@ -278,10 +275,6 @@ public sealed class Trainer : IDisposable
                 Tensor predicted = Masks.FromLogits(logits);
                 matrix.Update(predicted, masks.to(device));
             }
-        }
-        finally
-        {
-            Model.train(wasTraining);
         }
 
         return matrix.Compute();
