@@ -62,6 +62,7 @@ public sealed class ReluLogitsHeadTests
     }
 
     [Fact]
+    [Trait("Category", "Equivalence")]
     public void ToDeployed_ReluLogitsModel_KeepsTheHeadAndFusesTheBackbone()
     {
         using SegmentationModel model = SegmentationModel.Create("relu-logits:3-1@4", 3, new EncoderDecoderOptions { Depth = 2, BaseWidth = 4 });

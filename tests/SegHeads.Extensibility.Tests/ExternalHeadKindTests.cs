@@ -69,6 +69,7 @@ public sealed class ExternalHeadKindTests
     }
 
     [Fact]
+    [Trait("Category", "Equivalence")]
     public void ExternalHead_TrainsThroughTheTrainerAndDeploysExactly()
     {
         using SegmentationModel model = SegmentationModel.Create("separable-linear:5", 3, Small);
