@@ -33,7 +33,7 @@ internal static class MemoryBench
         Console.WriteLine($"# memory {c.Key}: {steps} Trainer steps (Adam), sampled every {every}; RSS growth relative to step {baseline}");
         manual_seed(0);
         using SegmentationModel model = SegmentationModel.Create(c.Head, c.Classes, c.Backbone());
-        using TensorDataset data = TrainBench.RandomData(c, 16 * c.Batch);
+        using InMemoryDataset data = TrainBench.RandomData(c, 16 * c.Batch);
         using var trainer = new Trainer(model, new TrainerOptions { BatchSize = c.Batch, Steps = steps, EvaluateEvery = 0 });
         // NOTE: module constructors leave a few temporaries for the finalizer; collect them first,
         // so that the count measures what the training steps do.

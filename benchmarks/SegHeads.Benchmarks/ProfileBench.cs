@@ -34,7 +34,7 @@ internal static class ProfileBench
 
         Console.WriteLine($"# {Machine.Describe()}");
         Console.WriteLine($"# profile {c.Key}: {rounds} round(s) of {warmup} warm-up + {steps} steps per variant, threads {threads}");
-        using TensorDataset data = TrainBench.RandomData(c, 4 * c.Batch);
+        using InMemoryDataset data = TrainBench.RandomData(c, 4 * c.Batch);
         var variants = names.Select(n => Variant.Create(n, c)).ToList();
         try
         {
@@ -134,7 +134,7 @@ internal static class ProfileBench
         }
 
         /// <summary>One step, timed per phase (ms); mirrors Trainer.TrainStep.</summary>
-        public double[] Step(TensorDataset data, long[] indices)
+        public double[] Step(InMemoryDataset data, long[] indices)
         {
             var t = new double[Phases.Length];
             long mark = Stopwatch.GetTimestamp();

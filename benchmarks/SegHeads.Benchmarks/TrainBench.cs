@@ -75,7 +75,7 @@ internal static class TrainBench
     {
         manual_seed(0);
         using SegmentationModel model = SegmentationModel.Create(c.Head, c.Classes, c.Backbone());
-        using TensorDataset data = RandomData(c, samples: 4 * c.Batch);
+        using InMemoryDataset data = RandomData(c, samples: 4 * c.Batch);
         var options = new TrainerOptions
         {
             Optimizer = OptimizerKind.Adam,
@@ -92,13 +92,13 @@ internal static class TrainBench
     }
 
     /// <summary>Normal images and uniform labels; the values do not matter for the timing.</summary>
-    public static TensorDataset RandomData(TrainConfig c, int samples)
+    public static InMemoryDataset RandomData(TrainConfig c, int samples)
     {
         using var scope = NewDisposeScope();
         var generator = new Generator(1234);
         Tensor images = randn([samples, 3, c.Size, c.Size], generator: generator);
         Tensor masks = randint(0, c.Classes, [samples, c.Size, c.Size], dtype: int64, generator: generator);
-        return new TensorDataset(images, masks, c.Classes);
+        return new InMemoryDataset(images, masks, c.Classes);
     }
 
     /// <summary>Records the time between consecutive progress reports (reports arrive synchronously after each step).</summary>

@@ -7,7 +7,7 @@ namespace SegHeads.Samples.HeadDynamics;
 /// <summary>Everything an experiment needs: sizes (full or quick), seeds, data, output folder, log and summary.</summary>
 internal sealed class ExperimentContext : IDisposable
 {
-    private readonly Dictionary<string, TensorDataset> datasets = [];
+    private readonly Dictionary<string, InMemoryDataset> datasets = [];
     private const string SummaryHeader = "experiment,config,metric,mean,std,min,max,seeds\n";
     private readonly Dictionary<string, StringBuilder> summaries = [];
     private readonly Dictionary<string, List<string>> findings = [];
@@ -38,7 +38,7 @@ internal sealed class ExperimentContext : IDisposable
 
 
     /// <summary>Noisy colour blobs: 1x1 heads can classify, wider receptive fields can also average noise away.</summary>
-    public TensorDataset Blobs(bool validation, int channels = 3, int classes = 4) =>
+    public InMemoryDataset Blobs(bool validation, int channels = 3, int classes = 4) =>
         Get($"blobs-{validation}-{channels}-{classes}", () => ColorBlobs.Generate(new ColorBlobsOptions
         {
             Count = validation ? 64 : (Quick ? 128 : 512),
@@ -50,7 +50,7 @@ internal sealed class ExperimentContext : IDisposable
             Seed = validation ? 101 : 100,
         }));
 
-    public TensorDataset Shapes(bool validation) =>
+    public InMemoryDataset Shapes(bool validation) =>
         Get($"shapes-{validation}", () => ToyShapes.Generate(new ToyShapesOptions
         {
             Count = validation ? 64 : (Quick ? 128 : 1024),
@@ -139,15 +139,15 @@ internal sealed class ExperimentContext : IDisposable
 
     public void Dispose()
     {
-        foreach (TensorDataset d in datasets.Values)
+        foreach (InMemoryDataset d in datasets.Values)
         {
             d.Dispose();
         }
     }
 
-    private TensorDataset Get(string key, Func<TensorDataset> make)
+    private InMemoryDataset Get(string key, Func<InMemoryDataset> make)
     {
-        if (!datasets.TryGetValue(key, out TensorDataset? data))
+        if (!datasets.TryGetValue(key, out InMemoryDataset? data))
         {
             data = make();
             datasets[key] = data;

@@ -70,7 +70,7 @@ internal static class Outputs
         figure.ToCanvas(640, 420).SavePng(path);
     }
 
-    public static void PlotPredictions(string path, SegmentationModel model, TensorDataset data, int count)
+    public static void PlotPredictions(string path, SegmentationModel model, InMemoryDataset data, int count)
     {
         count = Math.Min(count, data.Count);
         var grid = new ImageGrid("input", "ground truth", "prediction") { Title = $"predictions of {model.Head.Spec}", Scale = 3 };

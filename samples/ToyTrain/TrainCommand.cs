@@ -22,8 +22,8 @@ internal sealed class TrainCommand : Command<TrainSettings>
         Directory.CreateDirectory(output);
 
         var shapes = new ToyShapesOptions { ImageSize = settings.ImageSize, NumClasses = settings.Classes };
-        using TensorDataset train = ToyShapes.Generate(shapes with { Count = settings.TrainCount, Seed = (settings.Seed * 2) + 1 });
-        using TensorDataset validation = ToyShapes.Generate(shapes with { Count = settings.ValCount, Seed = (settings.Seed * 2) + 2 });
+        using InMemoryDataset train = ToyShapes.Generate(shapes with { Count = settings.TrainCount, Seed = (settings.Seed * 2) + 1 });
+        using InMemoryDataset validation = ToyShapes.Generate(shapes with { Count = settings.ValCount, Seed = (settings.Seed * 2) + 2 });
         using SegmentationModel model = SegmentationModel.Create(settings.Head, settings.Classes,
             new EncoderDecoderOptions { BaseWidth = settings.BaseWidth, Depth = settings.Depth });
         var options = new TrainerOptions

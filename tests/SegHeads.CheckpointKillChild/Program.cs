@@ -17,7 +17,7 @@ if (args.Length != 4)
 set_num_threads(1);
 var backbone = new EncoderDecoderOptions { BaseWidth = int.Parse(args[2], CultureInfo.InvariantCulture), Depth = int.Parse(args[3], CultureInfo.InvariantCulture) };
 using SegmentationModel model = SegmentationModel.Create(args[1], 3, backbone);
-using TensorDataset data = ToyShapes.Generate(new ToyShapesOptions { Count = 4, ImageSize = 8, NumClasses = 3, Seed = 1 });
+using InMemoryDataset data = ToyShapes.Generate(new ToyShapesOptions { Count = 4, ImageSize = 8, NumClasses = 3, Seed = 1 });
 using var trainer = new Trainer(model, new TrainerOptions
 {
     Steps = 1_000_000, BatchSize = 2, EvaluateEvery = 0, CheckpointPath = args[0], CheckpointEvery = 1,

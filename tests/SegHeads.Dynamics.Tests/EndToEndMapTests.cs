@@ -47,7 +47,7 @@ public sealed class EndToEndMapTests
     [Fact]
     public void MatchedStart_IdenticalOutputsAtStepZero_ThenDivergingMapTrajectories()
     {
-        using TensorDataset data = ColorBlobs.Generate(new ColorBlobsOptions { Count = 32, ImageSize = 12, Seed = 1 });
+        using InMemoryDataset data = ColorBlobs.Generate(new ColorBlobsOptions { Count = 32, ImageSize = 12, Seed = 1 });
         manual_seed(2);
         SegmentationHead stacked = HeadFactory.Create("stacked-linear:3-3-1@8+pad-once", 3, 4);
         SegmentationHead single;

@@ -73,7 +73,7 @@ public sealed class ExternalHeadKindTests
     public void ExternalHead_TrainsThroughTheTrainerAndDeploysExactly()
     {
         using SegmentationModel model = SegmentationModel.Create("separable-linear:5", 3, Small);
-        TensorDataset data = ToyShapes.Generate(new ToyShapesOptions { ImageSize = 16, Count = 16, NumClasses = 3, Seed = 1 });
+        InMemoryDataset data = ToyShapes.Generate(new ToyShapesOptions { ImageSize = 16, Count = 16, NumClasses = 3, Seed = 1 });
         using var trainer = new Trainer(model, new TrainerOptions { Steps = 4, BatchSize = 4, EvaluateEvery = 0, LearningRate = 1e-2 });
 
         TrainingHistory history = trainer.Fit(data);

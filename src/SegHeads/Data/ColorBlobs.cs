@@ -13,7 +13,7 @@ public static class ColorBlobs
     /// <summary>Generates a dataset.</summary>
     /// <param name="options">Configuration; <see langword="null"/> for the defaults.</param>
     /// <returns>Images <c>[N, C, S, S]</c> and masks <c>[N, S, S]</c>.</returns>
-    public static TensorDataset Generate(ColorBlobsOptions? options = null)
+    public static InMemoryDataset Generate(ColorBlobsOptions? options = null)
     {
         options = (options ?? new ColorBlobsOptions()).Validate();
         int s = options.ImageSize;
@@ -48,7 +48,7 @@ public static class ColorBlobs
 
         using Tensor images = tensor(pixels, [n, c, s, s]);
         using Tensor masks = tensor(labels, [n, s, s]);
-        return new TensorDataset(images, masks, options.NumClasses);
+        return new InMemoryDataset(images, masks, options.NumClasses);
     }
 
     private static float[][] Prototypes(int classes, int channels, Random random)

@@ -15,7 +15,7 @@ public static class ToyShapes
     /// <summary>Generates a dataset.</summary>
     /// <param name="options">Configuration; <see langword="null"/> for the defaults.</param>
     /// <returns>Images <c>[N, 3, S, S]</c> in about <c>[0, 1]</c> and masks <c>[N, S, S]</c>.</returns>
-    public static TensorDataset Generate(ToyShapesOptions? options = null)
+    public static InMemoryDataset Generate(ToyShapesOptions? options = null)
     {
         options = (options ?? new ToyShapesOptions()).Validate();
         int s = options.ImageSize;
@@ -30,7 +30,7 @@ public static class ToyShapes
 
         using Tensor images = tensor(pixels, [n, 3, s, s]);
         using Tensor masks = tensor(labels, [n, s, s]);
-        return new TensorDataset(images, masks, options.NumClasses);
+        return new InMemoryDataset(images, masks, options.NumClasses);
     }
 
     private static void Render(Random random, ToyShapesOptions o, Span<float> image, Span<long> mask)

@@ -5,7 +5,6 @@ using SegHeads.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using TensorDataset = SegHeads.Data.TensorDataset;
 
 namespace SegHeads.Training;
 
@@ -70,7 +69,7 @@ public sealed class Trainer : IDisposable
     /// evaluating on <paramref name="validation"/> (or the training set) every
     /// <see cref="TrainerOptions.EvaluateEvery"/> steps and after the last. Everything that can be
     /// checked before the first step is: data shapes and classes, the labels of in-memory datasets
-    /// (<see cref="TensorDataset"/>), the warm-up against the total steps, the data order of a
+    /// (<see cref="InMemoryDataset"/>), the warm-up against the total steps, the data order of a
     /// resumed run, and that the checkpoint path can be written.
     /// </summary>
     /// <param name="train">Training data.</param>
@@ -328,7 +327,7 @@ public sealed class Trainer : IDisposable
     private bool CheckLabelsUpFront(ISegmentationDataset data, string setName, string paramName)
     {
         // NOTE: only in-memory data can be scanned cheaply; other datasets are checked batch by batch.
-        if (data is not TensorDataset tensors)
+        if (data is not InMemoryDataset tensors)
         {
             return false;
         }

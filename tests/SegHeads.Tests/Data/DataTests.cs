@@ -9,9 +9,9 @@ public sealed class DataTests
     [Fact]
     public void ToyShapes_SameSeed_GivesIdenticalData()
     {
-        using TensorDataset a = ToyShapes.Generate(new ToyShapesOptions { Count = 4, ImageSize = 24, Seed = 5 });
-        using TensorDataset b = ToyShapes.Generate(new ToyShapesOptions { Count = 4, ImageSize = 24, Seed = 5 });
-        using TensorDataset c = ToyShapes.Generate(new ToyShapesOptions { Count = 4, ImageSize = 24, Seed = 6 });
+        using InMemoryDataset a = ToyShapes.Generate(new ToyShapesOptions { Count = 4, ImageSize = 24, Seed = 5 });
+        using InMemoryDataset b = ToyShapes.Generate(new ToyShapesOptions { Count = 4, ImageSize = 24, Seed = 5 });
+        using InMemoryDataset c = ToyShapes.Generate(new ToyShapesOptions { Count = 4, ImageSize = 24, Seed = 6 });
 
         a.Images.equal(b.Images).all().item<bool>().Should().BeTrue();
         a.Masks.equal(b.Masks).all().item<bool>().Should().BeTrue();
@@ -21,7 +21,7 @@ public sealed class DataTests
     [Fact]
     public void ToyShapes_ManyImages_CoverEveryClass()
     {
-        using TensorDataset data = ToyShapes.Generate(new ToyShapesOptions { Count = 32, ImageSize = 32, NumClasses = 6 });
+        using InMemoryDataset data = ToyShapes.Generate(new ToyShapesOptions { Count = 32, ImageSize = 32, NumClasses = 6 });
 
         using Tensor counts = bincount(data.Masks.flatten(), minlength: 6);
 
@@ -32,7 +32,7 @@ public sealed class DataTests
     [Fact]
     public void ColorBlobs_NearestPrototype_IsMostlyRight()
     {
-        using TensorDataset data = ColorBlobs.Generate(new ColorBlobsOptions { Count = 8, Noise = 0.05 });
+        using InMemoryDataset data = ColorBlobs.Generate(new ColorBlobsOptions { Count = 8, Noise = 0.05 });
 
         // With little noise, the per-class mean colour classifies pixels: the data is linearly separable.
         using Tensor pixels = data.Images.permute(0, 2, 3, 1).reshape(-1, 3);
@@ -82,12 +82,12 @@ public sealed class DataTests
     }
 
     [Fact]
-    public void TensorDataset_MismatchedMasks_ThrowsWithShapes()
+    public void InMemoryDataset_MismatchedMasks_ThrowsWithShapes()
     {
         using Tensor images = zeros(2, 3, 4, 4);
         using Tensor masks = zeros([2, 4, 3], dtype: ScalarType.Int64);
 
-        Action create = () => _ = new TensorDataset(images, masks, 2);
+        Action create = () => _ = new InMemoryDataset(images, masks, 2);
 
         create.Should().Throw<ArgumentException>().WithMessage("*[2, 4, 4]*[2, 3, 4, 4]*[2, 4, 3]*");
     }
@@ -95,8 +95,8 @@ public sealed class DataTests
     [Fact]
     public void ColorBlobs_DifferentSampleSeeds_ShareClassColours()
     {
-        using TensorDataset train = ColorBlobs.Generate(new ColorBlobsOptions { Count = 4, Noise = 0, Seed = 1 });
-        using TensorDataset validation = ColorBlobs.Generate(new ColorBlobsOptions { Count = 4, Noise = 0, Seed = 2 });
+        using InMemoryDataset train = ColorBlobs.Generate(new ColorBlobsOptions { Count = 4, Noise = 0, Seed = 1 });
+        using InMemoryDataset validation = ColorBlobs.Generate(new ColorBlobsOptions { Count = 4, Noise = 0, Seed = 2 });
 
         for (int k = 0; k < 4; k++)
         {

@@ -11,7 +11,7 @@ namespace SegHeads.Tests.Training;
 public sealed class CheckpointLoadTests : IDisposable
 {
     private readonly string folder = TrainerFixture.NewFolder();
-    private readonly TensorDataset data = TrainerFixture.Data();
+    private readonly InMemoryDataset data = TrainerFixture.Data();
 
     public void Dispose()
     {
@@ -57,7 +57,7 @@ public sealed class CheckpointLoadTests : IDisposable
     {
         string path = SavedRun(new TrainerOptions { Steps = 2, BatchSize = 4, EvaluateEvery = 0 });
         Checkpoint.ReadInfo(path).DatasetSize.Should().Be(16);
-        using TensorDataset smaller = ToyShapes.Generate(new ToyShapesOptions { Count = 12, ImageSize = 16, NumClasses = 3, Seed = 3 });
+        using InMemoryDataset smaller = ToyShapes.Generate(new ToyShapesOptions { Count = 12, ImageSize = 16, NumClasses = 3, Seed = 3 });
         using SegmentationModel model = TrainerFixture.NewModel();
         using var trainer = new Trainer(model, new TrainerOptions { Steps = 6, BatchSize = 4, EvaluateEvery = 0 });
         trainer.LoadCheckpoint(path);

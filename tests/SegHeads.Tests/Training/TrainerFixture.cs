@@ -10,7 +10,7 @@ internal static class TrainerFixture
 {
     public static readonly EncoderDecoderOptions Tiny = new() { Depth = 2, BaseWidth = 4 };
 
-    public static TensorDataset Data() => ToyShapes.Generate(new ToyShapesOptions { Count = 16, ImageSize = 16, NumClasses = 3, Seed = 3 });
+    public static InMemoryDataset Data() => ToyShapes.Generate(new ToyShapesOptions { Count = 16, ImageSize = 16, NumClasses = 3, Seed = 3 });
 
     public static SegmentationModel NewModel(long seed = 0)
     {

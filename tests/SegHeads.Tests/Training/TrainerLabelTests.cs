@@ -9,14 +9,14 @@ namespace SegHeads.Tests.Training;
 [Collection(NonParallelGroup.Name)]
 public sealed class TrainerLabelTests : IDisposable
 {
-    private readonly TensorDataset data = TrainerFixture.Data();
+    private readonly InMemoryDataset data = TrainerFixture.Data();
 
     public void Dispose() => data.Dispose();
 
     [Fact]
     public void Fit_ValidationLabelOutOfRange_ThrowsBeforeTrainingNamingSetSampleAndLabel()
     {
-        using TensorDataset validation = WithLabel(sample: 3, label: 7);
+        using InMemoryDataset validation = WithLabel(sample: 3, label: 7);
         using SegmentationModel model = TrainerFixture.NewModel();
         using var trainer = new Trainer(model, new TrainerOptions { Steps = 4, BatchSize = 4 });
 
@@ -29,7 +29,7 @@ public sealed class TrainerLabelTests : IDisposable
     [Fact]
     public void Fit_TrainingLabelOutOfRangeInACustomDataset_ThrowsNamingTheSample()
     {
-        using TensorDataset bad = WithLabel(sample: 5, label: -2);
+        using InMemoryDataset bad = WithLabel(sample: 5, label: -2);
         var opaque = new OpaqueDataset(bad);
         using SegmentationModel model = TrainerFixture.NewModel();
         using var trainer = new Trainer(model, new TrainerOptions { Steps = 4, BatchSize = 16, Loss = new PixelCrossEntropy(new CrossEntropyOptions { IgnoreIndex = 255 }) });
@@ -42,18 +42,18 @@ public sealed class TrainerLabelTests : IDisposable
     [Fact]
     public void Evaluate_IgnoredLabelOutsideTheClasses_IsAccepted()
     {
-        using TensorDataset withIgnored = WithLabel(sample: 2, label: 255);
+        using InMemoryDataset withIgnored = WithLabel(sample: 2, label: 255);
         using SegmentationModel model = TrainerFixture.NewModel();
         using var trainer = new Trainer(model, new TrainerOptions { Loss = new PixelCrossEntropy(new CrossEntropyOptions { IgnoreIndex = 255 }) });
 
         trainer.Evaluate(withIgnored).PixelCount.Should().Be((16 * 16 * 16) - 1);
     }
 
-    private TensorDataset WithLabel(int sample, long label)
+    private InMemoryDataset WithLabel(int sample, long label)
     {
         using Tensor masks = data.Masks.clone();
         masks[sample, 4, 5] = tensor(label);
-        return new TensorDataset(data.Images, masks, data.NumClasses);
+        return new InMemoryDataset(data.Images, masks, data.NumClasses);
     }
 
     /// <summary>A dataset the trainer cannot scan up front.</summary>

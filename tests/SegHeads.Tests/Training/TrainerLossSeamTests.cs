@@ -10,7 +10,7 @@ namespace SegHeads.Tests.Training;
 [Collection(NonParallelGroup.Name)]
 public sealed class TrainerLossSeamTests : IDisposable
 {
-    private readonly TensorDataset data = TrainerFixture.Data();
+    private readonly InMemoryDataset data = TrainerFixture.Data();
 
     public void Dispose() => data.Dispose();
 
@@ -32,7 +32,7 @@ public sealed class TrainerLossSeamTests : IDisposable
     {
         using var masks = data.Masks.clone();
         masks[.., ..8] = tensor(7L);
-        using var halfIgnored = new TensorDataset(data.Images, masks, 3);
+        using var halfIgnored = new InMemoryDataset(data.Images, masks, 3);
         using SegmentationModel model = TrainerFixture.NewModel();
         using var trainer = new Trainer(model, new TrainerOptions { Loss = new SquaredErrorOnOneHot(ignoreIndex: 7) });
 

@@ -16,7 +16,7 @@ public sealed class TrainerOptimizerFactoryTests : IDisposable
     };
 
     private readonly string folder = TrainerFixture.NewFolder();
-    private readonly TensorDataset data = TrainerFixture.Data();
+    private readonly InMemoryDataset data = TrainerFixture.Data();
 
     public void Dispose()
     {

@@ -9,7 +9,7 @@ namespace SegHeads.Tests.Training;
 public sealed class TrainerRunLengthTests : IDisposable
 {
     private readonly string folder = TrainerFixture.NewFolder();
-    private readonly TensorDataset data = TrainerFixture.Data();
+    private readonly InMemoryDataset data = TrainerFixture.Data();
 
     public void Dispose()
     {

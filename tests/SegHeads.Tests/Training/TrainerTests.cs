@@ -13,7 +13,7 @@ public sealed class TrainerTests : IDisposable
 {
     private static readonly EncoderDecoderOptions Tiny = new() { Depth = 2, BaseWidth = 4 };
     private readonly string folder = Directory.CreateTempSubdirectory("segheads-trainer-").FullName;
-    private readonly TensorDataset data = ToyShapes.Generate(new ToyShapesOptions { Count = 16, ImageSize = 16, NumClasses = 3, Seed = 3 });
+    private readonly InMemoryDataset data = ToyShapes.Generate(new ToyShapesOptions { Count = 16, ImageSize = 16, NumClasses = 3, Seed = 3 });
 
     public void Dispose()
     {
@@ -96,7 +96,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void Fit_EmptyDataset_ThrowsClearly()
     {
-        using var empty = new TensorDataset(zeros(0, 3, 16, 16), zeros([0, 16, 16], dtype: ScalarType.Int64), 3);
+        using var empty = new InMemoryDataset(zeros(0, 3, 16, 16), zeros([0, 16, 16], dtype: ScalarType.Int64), 3);
         using SegmentationModel model = NewModel();
         using var trainer = new Trainer(model, new TrainerOptions { Steps = 1 });
 

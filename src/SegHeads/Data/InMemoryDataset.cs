@@ -3,8 +3,11 @@ using static TorchSharp.torch;
 
 namespace SegHeads.Data;
 
-/// <summary>An in-memory dataset backed by two tensors. Owns them: dispose it.</summary>
-public sealed class TensorDataset : ISegmentationDataset, IDisposable
+/// <summary>
+/// An in-memory dataset backed by two tensors (named so that it does not clash with TorchSharp's
+/// <c>TensorDataset</c>). Owns them: dispose it.
+/// </summary>
+public sealed class InMemoryDataset : ISegmentationDataset, IDisposable
 {
     private readonly Tensor images;
     private readonly Tensor masks;
@@ -14,7 +17,7 @@ public sealed class TensorDataset : ISegmentationDataset, IDisposable
     /// <param name="masks">Masks <c>[N, H, W]</c>, integer class indices.</param>
     /// <param name="numClasses">Classes K.</param>
     /// <exception cref="ArgumentException">The shapes do not match.</exception>
-    public TensorDataset(Tensor images, Tensor masks, int numClasses)
+    public InMemoryDataset(Tensor images, Tensor masks, int numClasses)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(masks);
