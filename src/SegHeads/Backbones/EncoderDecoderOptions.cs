@@ -5,6 +5,9 @@ namespace SegHeads.Backbones;
 /// <summary>Configuration of <see cref="EncoderDecoder"/>, a small UNet (Ronneberger et al. 2015).</summary>
 public sealed record EncoderDecoderOptions
 {
+    /// <summary>Most channels of any level (and of the input): a larger backbone is almost surely a typo.</summary>
+    public const int MaxChannels = 8192;
+
     /// <summary>Image channels. Default 3.</summary>
     public int InChannels { get; init; } = 3;
 
@@ -37,6 +40,12 @@ public sealed record EncoderDecoderOptions
         if (Depth is < 1 or > 8)
         {
             throw new ArgumentOutOfRangeException(nameof(Depth), Depth, $"Depth must be between 1 and 8, but was {Depth}.");
+        }
+
+        if (InChannels > MaxChannels || (long)BaseWidth << (Depth - 1) > MaxChannels)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BaseWidth), BaseWidth,
+                $"InChannels and the deepest width BaseWidth · 2^(Depth − 1) must be at most {MaxChannels}, but were {InChannels} and {(long)BaseWidth << (Depth - 1)} (BaseWidth {BaseWidth}, Depth {Depth}).");
         }
 
         if (!Enum.IsDefined(Norm))

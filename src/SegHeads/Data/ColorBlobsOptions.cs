@@ -40,6 +40,13 @@ public sealed record ColorBlobsOptions
                 $"Need ImageSize >= 2, NumClasses >= 2, Channels >= 1, Count >= 1, Cells >= 1, but got {ImageSize}, {NumClasses}, {Channels}, {Count}, {Cells}.");
         }
 
+        if (ImageSize > 4096 || Channels > 4096)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ImageSize), $"ImageSize and Channels must be at most 4096, but were {ImageSize} and {Channels}.");
+        }
+
+        GeneratedDataBudget.Require(Count, Channels, ImageSize, nameof(ColorBlobsOptions));
+
         if (Noise < 0 || double.IsNaN(Noise))
         {
             throw new ArgumentOutOfRangeException(nameof(Noise), Noise, $"Noise must be non-negative, but was {Noise}.");

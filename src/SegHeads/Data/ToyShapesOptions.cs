@@ -46,6 +46,13 @@ public sealed record ToyShapesOptions
             throw new ArgumentOutOfRangeException(nameof(Count), Count, $"Count must be positive, but was {Count}.");
         }
 
+        if (ImageSize > 4096)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, $"ImageSize must be at most 4096, but was {ImageSize}.");
+        }
+
+        GeneratedDataBudget.Require(Count, 3, ImageSize, nameof(ToyShapesOptions));
+
         if (MaxShapes <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxShapes), MaxShapes, $"MaxShapes must be positive, but was {MaxShapes}.");

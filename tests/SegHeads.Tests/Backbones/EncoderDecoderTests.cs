@@ -66,4 +66,14 @@ public sealed class EncoderDecoderTests
         a.allclose(b, rtol: 0, atol: 0).Should().BeTrue();
         clone.parameters().First().Handle.Should().NotBe(backbone.parameters().First().Handle);
     }
+
+    [Theory]
+    [InlineData(100_000, 3)]
+    [InlineData(2048, 4)]
+    public void Options_HugeWidth_ThrowBeforeAllocatingWithTheComputedWidth(int baseWidth, int depth)
+    {
+        Action create = () => new EncoderDecoderOptions { BaseWidth = baseWidth, Depth = depth }.Validate();
+
+        create.Should().Throw<ArgumentOutOfRangeException>().WithMessage($"*at most {EncoderDecoderOptions.MaxChannels}*{(long)baseWidth << (depth - 1)}*");
+    }
 }

@@ -108,4 +108,14 @@ public sealed class DataTests
             }
         }
     }
+
+    [Fact]
+    public void Generate_DatasetBeyondTheMemoryBudget_ThrowsWithTheComputedSize()
+    {
+        Action shapes = () => ToyShapes.Generate(new ToyShapesOptions { ImageSize = 4096, Count = 100 });
+        Action blobs = () => ColorBlobs.Generate(new ColorBlobsOptions { ImageSize = 2048, Count = 1000 });
+
+        shapes.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*100 images of 3x4096x4096*MB*limit*");
+        blobs.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*1000 images of 3x2048x2048*MB*limit*");
+    }
 }
