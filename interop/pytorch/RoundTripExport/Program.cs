@@ -29,6 +29,8 @@ var cases = HeadRegistry.Examples
         new Case("stacked-linear:3-3-1@8+bn+pad-once", small with { Norm = NormKind.Group }, SizePolicy.PadAndCrop, ScalarType.Float64, [1, 3, 13, 11]),
         new Case("branched-linear:3-3-1@4+bn", small with { Depth = 2, Norm = NormKind.None }, SizePolicy.Strict, ScalarType.Float64, [1, 3, 8, 12]),
         new Case("activated:3-3-1@8+gn", small with { InChannels = 1 }, SizePolicy.PadAndCrop, ScalarType.Float32, [2, 1, 10, 14]),
+        new Case("stacked-linear:3-3-1@8+bn+pad-once", small, SizePolicy.Strict, ScalarType.Float32, [2, 3, 16, 16]) { Deployed = true },
+        new Case("activated:3-3-1@8+bn", small, SizePolicy.Strict, ScalarType.Float64, [1, 3, 12, 8]) { Deployed = true },
     ])
     .ToList();
 
@@ -36,16 +38,18 @@ for (int i = 0; i < cases.Count; i++)
 {
     Case c = cases[i];
     manual_seed(100 + i);
-    using SegmentationModel model = SegmentationModel.Create(c.Spec, 3, c.Backbone, c.Policy);
-    model.to(c.DType);
-    Randomise(model);
-    model.eval();
+    using SegmentationModel created = SegmentationModel.Create(c.Spec, 3, c.Backbone, c.Policy);
+    created.to(c.DType);
+    Randomise(created);
+    created.eval();
+    using SegmentationModel? deployed = c.Deployed ? created.ToDeployed() : null;
+    SegmentationModel model = deployed ?? created;
     using Tensor images = randn(c.Input, dtype: c.DType);
     using Tensor logits = model.forward(images);
     string name = string.Create(CultureInfo.InvariantCulture, $"{i:D2}");
     model.SaveWeights(Path.Combine(outFolder, $"{name}.weights.safetensors"));
     Safetensors.Write(Path.Combine(outFolder, $"{name}.io.safetensors"), [new("input", images), new("logits", logits)]);
-    Console.WriteLine($"{name}: {c.Spec} ({c.DType}, backbone norm {c.Backbone.Norm}, depth {c.Backbone.Depth}, {c.Policy}), logits [{string.Join(", ", logits.shape)}]");
+    Console.WriteLine($"{name}: {c.Spec}{(c.Deployed ? " deployed" : "")} ({c.DType}, backbone norm {c.Backbone.Norm}, depth {c.Backbone.Depth}, {c.Policy}), logits [{string.Join(", ", logits.shape)}]");
 }
 
 return 0;
@@ -79,4 +83,8 @@ static void Randomise(SegmentationModel model)
     }
 }
 
-internal sealed record Case(string Spec, EncoderDecoderOptions Backbone, SizePolicy Policy, ScalarType DType, long[] Input);
+internal sealed record Case(string Spec, EncoderDecoderOptions Backbone, SizePolicy Policy, ScalarType DType, long[] Input)
+{
+    /// <summary>Export <c>ToDeployed()</c> (batch norms folded, linear head collapsed) instead of the model.</summary>
+    public bool Deployed { get; init; }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SegHeads.Backbones;
 using SegHeads.Blocks;
+using SegHeads.Heads;
 using SegHeads.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -128,7 +129,11 @@ public static class SegmentationModelWeights
         }
     }
 
-    /// <summary>The metadata <see cref="SaveWeights"/> writes: head spec, classes, size policy and, for an <see cref="EncoderDecoder"/>, its options.</summary>
+    /// <summary>
+    /// The metadata <see cref="SaveWeights"/> writes: head spec, classes, size policy and, for an
+    /// <see cref="EncoderDecoder"/>, its options. For a model from <see cref="SegmentationModel.ToDeployed"/>
+    /// it describes the norm-free architecture its fused blocks are (no <c>+bn</c>, backbone norm <c>none</c>).
+    /// </summary>
     /// <param name="model">The model.</param>
     /// <returns>String pairs under the <c>segheads.*</c> keys of this class.</returns>
     public static IReadOnlyDictionary<string, string> Describe(SegmentationModel model)
@@ -137,7 +142,7 @@ public static class SegmentationModelWeights
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = "pt",
-            [HeadKey] = model.Head.Spec.ToString(),
+            [HeadKey] = DescribedSpec(model.Head).ToString(),
             [NumClassesKey] = model.NumClasses.ToString(CultureInfo.InvariantCulture),
             [SizePolicyKey] = model.SizePolicy == SizePolicy.PadAndCrop ? "pad-and-crop" : "strict",
         };
@@ -148,7 +153,10 @@ public static class SegmentationModelWeights
             metadata[BackboneOptionPrefix + "in_channels"] = o.InChannels.ToString(CultureInfo.InvariantCulture);
             metadata[BackboneOptionPrefix + "base_width"] = o.BaseWidth.ToString(CultureInfo.InvariantCulture);
             metadata[BackboneOptionPrefix + "depth"] = o.Depth.ToString(CultureInfo.InvariantCulture);
-            metadata[BackboneOptionPrefix + "norm"] = o.Norm switch
+            // NOTE: a deployed backbone (ToDeployed) has its batch norms folded into conv biases,
+            // which is exactly the norm-free architecture: describe what the module holds.
+            NormKind norm = o.Norm == NormKind.Batch && Fusion.BatchNormPaths(encoderDecoder).Count == 0 ? NormKind.None : o.Norm;
+            metadata[BackboneOptionPrefix + "norm"] = norm switch
             {
                 NormKind.Batch => "batch",
                 NormKind.Group => "group",
@@ -157,6 +165,15 @@ public static class SegmentationModelWeights
         }
 
         return metadata;
+    }
+
+    /// <summary>The head's spec, without <c>+bn</c> when its batch norms were fused (a deployed head is then the norm-free kind).</summary>
+    private static HeadSpec DescribedSpec(SegmentationHead head)
+    {
+        HeadSpec spec = head.Spec;
+        return spec.Norm == NormKind.Batch && Fusion.BatchNormPaths(head).Count == 0
+            ? HeadSpec.Create(spec.Kind, spec.Layers, spec.Width, spec.Options.Where(o => o.Name != HeadOption.BatchNorm.Name))
+            : spec;
     }
 
     private static string Required(IReadOnlyDictionary<string, string> metadata, string key, string path) =>

@@ -99,6 +99,27 @@ public sealed class ModelWeightsTests : IDisposable
         TensorAssert.MaxAbsDiff(expected, actual).Should().Be(0);
     }
 
+    [Theory]
+    [InlineData("stacked-linear:3-3-1@8+bn+pad-once", "stacked-linear:5")]
+    [InlineData("activated:3-1@8+bn", "activated:3-1@8")]
+    public void SaveWeights_DeployedModel_DescribesTheNormFreeArchitectureThatLoadModelRebuilds(string spec, string deployedSpec)
+    {
+        string path = Path.Combine(folder, "m.safetensors");
+        using SegmentationModel trained = Trained(spec, seed: 4);
+        using SegmentationModel deployed = trained.ToDeployed();
+
+        deployed.SaveWeights(path);
+        using SegmentationModel loaded = SegmentationModelWeights.LoadModel(path);
+
+        loaded.Head.Spec.ToString().Should().Be(deployedSpec);
+        ((EncoderDecoder)loaded.Backbone).Options.Norm.Should().Be(NormKind.None);
+        loaded.eval();
+        using Tensor images = randn(1, 3, 8, 8);
+        using Tensor expected = deployed.forward(images);
+        using Tensor actual = loaded.forward(images);
+        TensorAssert.MaxAbsDiff(expected, actual).Should().Be(0);
+    }
+
     [Fact]
     public void LoadWeights_OtherHeadKind_ThrowsNamingMissingAndUnexpectedKeysAndChangesNothing()
     {
