@@ -121,6 +121,21 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
+    public void LoadWeights_PlainStateDictWithoutMetadata_LoadsButLoadModelNamesTheMissingKey()
+    {
+        string path = Path.Combine(folder, "m.safetensors");
+        using SegmentationModel source = Trained("linear", seed: 5);
+        Safetensors.Write(path, source.state_dict());
+        using SegmentationModel target = Model("linear", seed: 6);
+
+        target.LoadWeights(path).Should().BeEmpty();
+        Action rebuild = () => SegmentationModelWeights.LoadModel(path).Dispose();
+
+        target.state_dict()["head.classifier.weight"].equal(source.state_dict()["head.classifier.weight"]).all().item<bool>().Should().BeTrue();
+        rebuild.Should().Throw<InvalidDataException>().WithMessage("*metadata has no 'segheads.backbone'*");
+    }
+
+    [Fact]
     public void LoadWeights_OtherHeadKind_ThrowsNamingMissingAndUnexpectedKeysAndChangesNothing()
     {
         string path = Path.Combine(folder, "m.safetensors");
