@@ -31,7 +31,8 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Optimizer = settings.Optimizer,
             LearningRate = settings.LearningRate,
             Schedule = ScheduleKind.Cosine,
-            WarmupSteps = 100,
+            // Warm-up: a tenth of the run, at most 100 steps (the default 2000-step run keeps 100).
+            WarmupSteps = (int)Math.Min(100, (settings.Epochs is int epochs ? (long)epochs * Math.Max(1, settings.TrainCount / settings.BatchSize) : settings.Steps) / 10),
             BatchSize = settings.BatchSize,
             Steps = settings.Epochs is null ? settings.Steps : null,
             Epochs = settings.Epochs ?? 1,
