@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SegHeads.Samples.HeadDynamics.Experiments;
+using SegHeads.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
@@ -40,21 +41,22 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
             : Experiments.Where(e => e.Name == settings.Experiment).ToArray();
         if (chosen.Length == 0)
         {
-            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-                $"[red]error:[/] unknown experiment '{settings.Experiment}'; expected all or one of: {string.Join(", ", Experiments.Select(e => e.Name))}");
-            return 1;
+            string nearest = Experiments.Select(e => e.Name).Append("all").MinBy(n => OptionCheck.Distance(n, settings.Experiment))!;
+            throw new ArgumentException(
+                $"Unknown experiment '{settings.Experiment}'. Did you mean '{nearest}'? Expected all or one of: {string.Join(", ", Experiments.Select(e => e.Name))}.");
         }
 
         // NOTE: a fixed thread count makes every loss reproducible (1 and 2 threads differ by ~1e-7).
         set_num_threads(settings.Threads);
-        string output = Path.GetFullPath(settings.Out);
-        Directory.CreateDirectory(output);
+        string output = OutputFolder.Require(settings.Out, "--out");
+        CancellationToken stop = CliHost.Stop?.Token ?? CancellationToken.None;
         using var experimentContext = new ExperimentContext(output, settings.Quick, settings.Seeds ?? (settings.Quick ? 2 : 5),
             line => AnsiConsole.WriteLine(line));
         var total = Stopwatch.StartNew();
         foreach (IExperiment experiment in chosen)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            stop.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]{experiment.Name}[/]: {experiment.Description}");
             experiment.Run(experimentContext);

@@ -1,4 +1,5 @@
 using SegHeads.Backbones;
+using SegHeads.Cli;
 using SegHeads.Data;
 using SegHeads.Dynamics;
 using SegHeads.Heads;
@@ -31,7 +32,10 @@ internal static class Runner
         };
         using var trainer = new Trainer(model, options);
         using EndToEndRecorder? recorder = config.RecordMaps && head.IsLinear ? new EndToEndRecorder(trainer) : null;
-        TrainingHistory history = trainer.Fit(train, validation);
+        // SIGINT/SIGTERM: stop this run after its current step and abandon the experiment; finished ones stay on disk.
+        CancellationToken stop = CliHost.Stop?.Token ?? CancellationToken.None;
+        TrainingHistory history = trainer.Fit(train, validation, cancellationToken: stop);
+        stop.ThrowIfCancellationRequested();
         return new RunResult(
             config,
             seed,

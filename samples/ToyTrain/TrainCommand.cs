@@ -5,6 +5,7 @@ using SegHeads.Data;
 using SegHeads.Metrics;
 using SegHeads.Models;
 using SegHeads.Training;
+using SegHeads.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
@@ -18,8 +19,8 @@ internal sealed class TrainCommand : Command<TrainSettings>
     {
         set_num_threads(settings.Threads ?? Environment.ProcessorCount);
         manual_seed(settings.Seed);
-        string output = Path.GetFullPath(settings.Out);
-        Directory.CreateDirectory(output);
+        // NOTE: an unusable --out must fail now, not after the whole run.
+        string output = OutputFolder.Require(settings.Out, "--out");
 
         var shapes = new ToyShapesOptions { ImageSize = settings.ImageSize, NumClasses = settings.Classes };
         using InMemoryDataset train = ToyShapes.Generate(shapes with { Count = settings.TrainCount, Seed = (settings.Seed * 2) + 1 });
@@ -46,12 +47,8 @@ internal sealed class TrainCommand : Command<TrainSettings>
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"[bold]SegHeads ToyTrain[/]: head [cyan]{model.Head.Spec}[/], {train.Count} training images of {settings.ImageSize}x{settings.ImageSize}, {settings.Classes} classes, {options.Optimizer} lr {options.LearningRate}, {get_num_threads()} threads");
 
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
+        // SIGINT and SIGTERM stop training after the current step; the outputs below are still written.
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliHost.Stop?.Token ?? CancellationToken.None);
 
         TrainingHistory history = AnsiConsole.Progress()
             .AutoClear(false)

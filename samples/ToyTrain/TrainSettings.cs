@@ -86,13 +86,16 @@ internal sealed class TrainSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        try
+        if (!HeadSpec.TryParse(Head, out HeadSpec? spec, out string? error))
         {
-            HeadSpec.Parse(Head);
+            return ValidationResult.Error($"--head '{Head}' is not a head spec: {error}. Grammar: {HeadSpec.Grammar}");
         }
-        catch (FormatException e)
+
+        // NOTE: sized before anything is allocated, so a typo such as @99999999 is a message, not a native abort.
+        long parameters = spec.EstimateParameters(BaseWidth, Classes);
+        if (parameters > HeadFactory.MaxParameters)
         {
-            return ValidationResult.Error(e.Message);
+            return ValidationResult.Error($"--head '{Head}' would have {parameters:N0} parameters on a backbone of width {BaseWidth}; the limit is {HeadFactory.MaxParameters:N0}.");
         }
 
         return Steps <= 0 ? ValidationResult.Error($"--steps must be positive, but was {Steps}.")
