@@ -65,6 +65,11 @@ public sealed class PixelCrossEntropy : ISegmentationLoss
             throw new ArgumentException($"Logits need at least one class channel, but got {Shapes.Format(logits)}.", nameof(logits));
         }
 
+        if (!logits.is_floating_point())
+        {
+            throw new ArgumentException($"Logits must be floating point, but got dtype {logits.dtype}.", nameof(logits));
+        }
+
         long classes = ClassCount.For(k);
         if (masks.dim() != 3 || masks.shape[0] != logits.shape[0] || masks.shape[1] != logits.shape[2] || masks.shape[2] != logits.shape[3])
         {

@@ -163,4 +163,15 @@ public sealed class PixelCrossEntropyTests
 
         create.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Class weight 1*-2*");
     }
+
+    [Fact]
+    public void Compute_IntegerLogits_ThrowsNamingTheDtype()
+    {
+        using Tensor logits = zeros([1, 3, 2, 2], dtype: ScalarType.Int64);
+        using Tensor masks = zeros([1, 2, 2], dtype: ScalarType.Int64);
+
+        Action compute = () => PixelCrossEntropy.Compute(logits, masks);
+
+        compute.Should().Throw<ArgumentException>().WithMessage("*floating point*Int64*");
+    }
 }
