@@ -104,7 +104,8 @@ public sealed class TiledPredictor
             }
         }
 
-        Tensor blended = (sum / total).narrow(2, 0, h).narrow(3, 0, w).contiguous();
+        // NOTE: in place, so the output costs one N·K·H·W buffer besides the tile batch.
+        Tensor blended = sum.div_(total).narrow(2, 0, h).narrow(3, 0, w).contiguous();
         return scope.MoveToOuter(blended);
     }
 
