@@ -19,7 +19,7 @@ namespace SegHeads.Benchmarks;
 internal static class FusedBench
 {
     public const string Usage =
-        "fused [--heads stacked-linear:3-3-1@16,stacked-linear:3-3-1@64+bn] [--inputs 1x256,8x64] [--classes 4] [--warmup 10] [--reps 40] [--csv FILE]";
+        "fused [--heads stacked-linear:3-3-1@16,stacked-linear:3-3-1@64+bn] [--inputs 1x256,8x64] [--classes 4] [--rounds 3] [--warmup 10] [--reps 40] [--csv FILE]";
 
     public static int Run(BenchArgs a, int threads)
     {
@@ -28,36 +28,58 @@ internal static class FusedBench
         int classes = a.Int("classes", 4);
         int warmup = a.Int("warmup", 10);
         int reps = a.Int("reps", 40);
+        int rounds = a.Int("rounds", 3);
         string? csv = a.String("csv");
         a.RejectUnknown();
 
         Console.WriteLine($"# {Machine.Describe()}");
         Console.WriteLine($"# fused: default 16-32-64 backbone (batch norm) + head, {classes} classes, images [N, 3, S, S]; (a) eval model, "
-            + $"(b) head collapsed only, (c) ToDeployed(); median of {reps} interleaved calls after {warmup} warm-up; threads {threads}");
-        Console.WriteLine($"{"NxS",7} {"head",30} {"(a) ms",8} {"(b) ms",8} {"(c) ms",8} {"a/c",6} {"b/c",6} {"|a-c| in",9} {"rel",8} {"|a-c| all",9} {"|b-c|",8} {"BN b/c",7}");
+            + $"(b) head collapsed only, (c) ToDeployed(); per round, median of {reps} interleaved calls after {warmup} warm-up; "
+            + $"ms = median over {rounds} rounds, ratio = median (min-max) of the rounds' ratios; threads {threads}");
+        Console.WriteLine($"{"NxS",7} {"head",30} {"(a) ms",8} {"(b) ms",8} {"(c) ms",8} {"a/c",6} {"range",10} {"b/c",6} {"range",10} {"|a-c| in",9} {"rel",8} {"|a-c| all",9} {"|b-c|",8} {"BN b/c",7}");
         WarmUp(heads[0], classes, inputs[0]);
-        var lines = new List<string>
-        {
-            "head,batch,size,classes,eval_ms,head_only_ms,deployed_ms,eval_over_deployed,head_only_over_deployed,"
-            + "max_abs_interior,max_rel_interior,max_abs_all,max_abs_head_only_vs_deployed,bn_left_head_only,bn_left_deployed",
-        };
+        var configs = new List<Config>();
         foreach ((int batch, int size) in inputs)
         {
             foreach (string spec in heads)
             {
-                using Variants v = Variants.Build(spec, classes);
-                using Tensor images = randn(batch, 3, size, size);
-                double[] ms = Interleaved.Medians([v.Eval, v.HeadOnly, v.Deployed], images, warmup, reps);
-                OutputGap gap = OutputGap.Measure(v, images);
-                int bnHeadOnly = Fusion.BatchNormPaths(v.HeadOnly).Count;
-                int bnDeployed = Fusion.BatchNormPaths(v.Deployed).Count;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{$"{batch}x{size}",7} {spec,30} {ms[0],8:F2} {ms[1],8:F2} {ms[2],8:F2} {ms[0] / ms[2],5:F2}x {ms[1] / ms[2],5:F2}x "
-                    + $"{gap.Interior,9:E1} {gap.RelativeInterior,8:E1} {gap.All,9:E1} {gap.HeadOnly,8:E1} {bnHeadOnly,3}/{bnDeployed}"));
-                lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{spec},{batch},{size},{classes},{ms[0]:F4},{ms[1]:F4},{ms[2]:F4},{ms[0] / ms[2]:F4},{ms[1] / ms[2]:F4},"
-                    + $"{gap.Interior:E3},{gap.RelativeInterior:E3},{gap.All:E3},{gap.HeadOnly:E3},{bnHeadOnly},{bnDeployed}"));
+                configs.Add(new Config(spec, batch, size, Variants.Build(spec, classes), randn(batch, 3, size, size)));
             }
+        }
+
+        // NOTE: rounds run over all configurations in turn, so a burst of load from other
+        // processes lands in one round of every configuration rather than in all of one.
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (Config c in configs)
+            {
+                c.Rounds.Add(Interleaved.Medians([c.Models.Eval, c.Models.HeadOnly, c.Models.Deployed], c.Images, warmup, reps));
+            }
+        }
+
+        var lines = new List<string>
+        {
+            "head,batch,size,classes,rounds,reps,eval_ms,head_only_ms,deployed_ms,eval_over_deployed,head_only_over_deployed,"
+            + "eval_over_deployed_min,eval_over_deployed_max,head_only_over_deployed_min,head_only_over_deployed_max,"
+            + "max_abs_interior,max_rel_interior,max_abs_all,max_abs_head_only_vs_deployed,bn_left_head_only,bn_left_deployed",
+        };
+        foreach (Config c in configs)
+        {
+            double[] ms = [.. Enumerable.Range(0, 3).Select(v => Stats.Median([.. c.Rounds.Select(r => r[v])]))];
+            double[] ac = [.. c.Rounds.Select(r => r[0] / r[2])];
+            double[] bc = [.. c.Rounds.Select(r => r[1] / r[2])];
+            OutputGap gap = OutputGap.Measure(c.Models, c.Images);
+            int bnHeadOnly = Fusion.BatchNormPaths(c.Models.HeadOnly).Count;
+            int bnDeployed = Fusion.BatchNormPaths(c.Models.Deployed).Count;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{$"{c.Batch}x{c.Size}",7} {c.Spec,30} {ms[0],8:F2} {ms[1],8:F2} {ms[2],8:F2} {Stats.Median(ac),5:F2}x {ac.Min(),5:F2}-{ac.Max(),4:F2} "
+                + $"{Stats.Median(bc),5:F2}x {bc.Min(),5:F2}-{bc.Max(),4:F2} {gap.Interior,9:E1} {gap.RelativeInterior,8:E1} {gap.All,9:E1} {gap.HeadOnly,8:E1} {bnHeadOnly,3}/{bnDeployed}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{c.Spec},{c.Batch},{c.Size},{classes},{rounds},{reps},{ms[0]:F4},{ms[1]:F4},{ms[2]:F4},{Stats.Median(ac):F4},{Stats.Median(bc):F4},"
+                + $"{ac.Min():F4},{ac.Max():F4},{bc.Min():F4},{bc.Max():F4},"
+                + $"{gap.Interior:E3},{gap.RelativeInterior:E3},{gap.All:E3},{gap.HeadOnly:E3},{bnHeadOnly},{bnDeployed}"));
+            c.Models.Dispose();
+            c.Images.Dispose();
         }
 
         if (csv is not null)
@@ -66,6 +88,12 @@ internal static class FusedBench
         }
 
         return 0;
+    }
+
+    /// <summary>One configuration: its three models, its images, and each round's three medians.</summary>
+    private sealed record Config(string Spec, int Batch, int Size, Variants Models, Tensor Images)
+    {
+        public List<double[]> Rounds { get; } = [];
     }
 
     private static (int Batch, int Size) ParseInput(string text)
