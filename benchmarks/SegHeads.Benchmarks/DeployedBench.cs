@@ -90,31 +90,8 @@ internal static class DeployedBench
     /// <summary>Median forward times of two modules on the same input, alternated call by call so that load hits both alike.</summary>
     private static (double A, double B) TimePair(nn.Module<Tensor, Tensor> a, nn.Module<Tensor, Tensor> b, Tensor input, int warmup, int reps)
     {
-        using var noGrad = no_grad();
-        var ta = new List<double>();
-        var tb = new List<double>();
-        for (int i = 0; i < warmup + reps; i++)
-        {
-            double x = Time(a, input);
-            double y = Time(b, input);
-            if (i >= warmup)
-            {
-                ta.Add(x);
-                tb.Add(y);
-            }
-        }
-
-        return (Stats.Median(ta), Stats.Median(tb));
-    }
-
-    private static double Time(nn.Module<Tensor, Tensor> m, Tensor input)
-    {
-        long start = Stopwatch.GetTimestamp();
-        using (Tensor y = m.forward(input))
-        {
-        }
-
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        double[] ms = Interleaved.Medians([a, b], input, warmup, reps);
+        return (ms[0], ms[1]);
     }
 
     /// <summary>Multiply-adds per output pixel: every conv of a same-size (pad-each) head visits every pixel once.</summary>

@@ -2,7 +2,7 @@ using SegHeads.Benchmarks;
 
 // Usage: dotnet run --project benchmarks/SegHeads.Benchmarks -c Release -- <command> [options]
 // Every command accepts --threads N (torch intra-op threads, default 2) and --interop N (default 1).
-string[] commands = ["train", "profile", "ops", "deployed", "memory"];
+string[] commands = ["train", "profile", "ops", "deployed", "fused", "memory"];
 if (args.Length == 0 || !commands.Contains(args[0]))
 {
     Console.Error.WriteLine("usage: SegHeads.Benchmarks <command> [options]   (common: --threads 2 --interop 1)");
@@ -10,6 +10,7 @@ if (args.Length == 0 || !commands.Contains(args[0]))
     Console.Error.WriteLine("  " + ProfileBench.Usage);
     Console.Error.WriteLine("  " + OpsBench.Usage);
     Console.Error.WriteLine("  " + DeployedBench.Usage);
+    Console.Error.WriteLine("  " + FusedBench.Usage);
     Console.Error.WriteLine("  " + MemoryBench.Usage);
     return 2;
 }
@@ -25,6 +26,7 @@ try
         "profile" => ProfileBench.Run(options, threads),
         "ops" => OpsBench.Run(options, threads),
         "deployed" => DeployedBench.Run(options, threads),
+        "fused" => FusedBench.Run(options, threads),
         _ => MemoryBench.Run(options, threads),
     };
 }
