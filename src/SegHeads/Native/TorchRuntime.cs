@@ -47,6 +47,7 @@ public static class TorchRuntime
                     + $"(looked for libLibTorchSharp next to {AppContext.BaseDirectory}).");
             }
 
+            ConvolutionWarmUp.Run();
             loaded = true;
         }
     }
