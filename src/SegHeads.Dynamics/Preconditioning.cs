@@ -50,11 +50,7 @@ public static class Preconditioning
             throw new ArgumentOutOfRangeException(nameof(depth), depth, $"The depth must be at least 1, but was {depth}.");
         }
 
-        if (!double.IsFinite(learningRate) || learningRate <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"The learning rate must be positive and finite, but was {learningRate}.");
-        }
-
+        RequireStep(learningRate);
         using var scope = NewDisposeScope();
         Tensor w = endToEnd.detach().to(float64);
         Tensor g = gradient.detach().to(float64);
@@ -67,6 +63,44 @@ public static class Preconditioning
         }
 
         return scope.MoveToOuter((-learningRate * sum).to(endToEnd.dtype));
+    }
+
+    /// <summary>
+    /// The first-order end-to-end update computed from the factors themselves, balanced or not:
+    /// <c>−η Σ_{j=1..N} (W_{N:j+1} W_{N:j+1}ᵀ) G (W_{j−1:1}ᵀ W_{j−1:1})</c>, where <c>W_{b:a} = W_b ⋯ W_a</c> (the identity
+    /// when empty). It equals <see cref="PredictedUpdate"/> on balanced factors; the gap between the two is the
+    /// part of Theorem 1's error caused by imbalance, and the gap to a real step is the O(η²) part.
+    /// </summary>
+    /// <param name="factors">The factors <c>W_1 … W_N</c> in the order they apply, <c>W_j</c> of shape <c>[d_j, d_{j−1}]</c>.</param>
+    /// <param name="gradient">The loss gradient with respect to the end-to-end map, <c>[d_N, d_0]</c>.</param>
+    /// <param name="learningRate">The step η of gradient descent on each factor.</param>
+    /// <returns>The first-order <c>W_e(t+1) − W_e(t)</c>, <c>[d_N, d_0]</c>, float64.</returns>
+    /// <exception cref="ArgumentException">The shapes do not chain or the gradient does not match the product.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not positive and finite.</exception>
+    public static Tensor FirstOrderUpdate(IReadOnlyList<Tensor> factors, Tensor gradient, double learningRate)
+    {
+        RequireChain(factors);
+        ArgumentNullException.ThrowIfNull(gradient);
+        long[] expected = [factors[^1].shape[0], factors[0].shape[1]];
+        if (!gradient.shape.SequenceEqual(expected))
+        {
+            throw new ArgumentException(
+                $"The gradient must have the product's shape [{string.Join(", ", expected)}], but has shape {Format(gradient)}.", nameof(gradient));
+        }
+
+        RequireStep(learningRate);
+        using var scope = NewDisposeScope();
+        Tensor[] w = factors.Select(f => f.detach().to(float64)).ToArray();
+        Tensor g = gradient.detach().to(float64);
+        Tensor sum = zeros_like(g);
+        for (int j = 0; j < w.Length; j++)
+        {
+            Tensor left = w.Length - 1 == j ? eye(g.shape[0], dtype: float64, device: g.device) : Gram(Product(w[(j + 1)..]), outer: true);
+            Tensor right = j == 0 ? eye(g.shape[1], dtype: float64, device: g.device) : Gram(Product(w[..j]), outer: false);
+            sum += left.matmul(g).matmul(right);
+        }
+
+        return scope.MoveToOuter(-learningRate * sum);
     }
 
     /// <summary>
@@ -176,6 +210,16 @@ public static class Preconditioning
         // Orthonormal columns need rows >= columns; Balance caps the rank at the smallest width.
         var (q, r) = linalg.qr(randn([rows, columns], dtype: float64, generator: generator));
         return (q * r.diagonal().sign()).to(device);
+    }
+
+    private static Tensor Gram(Tensor m, bool outer) => outer ? m.matmul(m.T) : m.T.matmul(m);
+
+    private static void RequireStep(double learningRate)
+    {
+        if (!double.IsFinite(learningRate) || learningRate <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"The learning rate must be positive and finite, but was {learningRate}.");
+        }
     }
 
     private static void RequireMatrix(Tensor t, string name)

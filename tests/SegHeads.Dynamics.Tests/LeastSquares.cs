@@ -31,16 +31,22 @@ internal sealed class LeastSquares
 
     /// <summary>
     /// Takes one gradient step of size <paramref name="eta"/> on copies of the factors (autograd through the
-    /// product) and compares the product's change with <see cref="Preconditioning.PredictedUpdate"/>.
+    /// product); returns the product before, its measured change, and ∇L at the product before.
     /// </summary>
-    public (double Absolute, double Relative) StepError(IReadOnlyList<Tensor> factors, double eta)
+    public (Tensor Before, Tensor Measured, Tensor Gradient) Step(IReadOnlyList<Tensor> factors, double eta)
     {
         Tensor[] leaves = factors.Select(f => f.detach().clone().requires_grad_(true)).ToArray();
         Tensor before = Preconditioning.Product(leaves).detach();
         Loss(Preconditioning.Product(leaves)).backward();
         Tensor[] after = leaves.Select(f => f.detach() - (eta * f.grad!)).ToArray();
-        Tensor measured = Preconditioning.Product(after) - before;
-        Tensor predicted = Preconditioning.PredictedUpdate(before, Gradient(before), factors.Count, eta);
+        return (before, Preconditioning.Product(after) - before, Gradient(before));
+    }
+
+    /// <summary>The error of <see cref="Preconditioning.PredictedUpdate"/> against one real step: absolute and relative to the prediction.</summary>
+    public (double Absolute, double Relative) StepError(IReadOnlyList<Tensor> factors, double eta)
+    {
+        var (before, measured, gradient) = Step(factors, eta);
+        Tensor predicted = Preconditioning.PredictedUpdate(before, gradient, factors.Count, eta);
         double error = linalg.norm(measured - predicted).ToDouble();
         return (error, error / linalg.norm(predicted).ToDouble());
     }

@@ -62,6 +62,45 @@ public sealed class PreconditioningTests(ITestOutputHelper output)
         Preconditioning.IsBalanced(factors, 0.1).Should().BeFalse();
     }
 
+    [Fact]
+    public void FirstOrderUpdate_BalancedFactors_EqualsTheorem()
+    {
+        using var scope = NewDisposeScope();
+        var problem = new LeastSquares(seed: 21);
+        Tensor[] factors = Preconditioning.Balance(problem.Start, [5, 6], new Generator(7));
+        Tensor gradient = problem.Gradient(problem.Start);
+
+        Tensor fromFactors = Preconditioning.FirstOrderUpdate(factors, gradient, 0.01);
+
+        fromFactors.allclose(Preconditioning.PredictedUpdate(problem.Start, gradient, 3, 0.01), rtol: 1e-10, atol: 1e-14).Should().BeTrue();
+    }
+
+    [Fact]
+    public void FirstOrderUpdate_UnbalancedFactors_ErrorIsSecondOrderInTheStep()
+    {
+        using var scope = NewDisposeScope();
+        var problem = new LeastSquares(seed: 22);
+        var generator = new Generator(8);
+        Tensor[] factors = [randn([5, 3], dtype: float64, generator: generator), randn([6, 5], dtype: float64, generator: generator) * 0.5, randn([4, 6], dtype: float64, generator: generator) * 0.5];
+
+        double[] overSquare = Steps.Select(eta =>
+        {
+            var (_, measured, gradient) = problem.Step(factors, eta);
+            return linalg.norm(measured - Preconditioning.FirstOrderUpdate(factors, gradient, eta)).ToDouble() / (eta * eta);
+        }).ToArray();
+
+        overSquare.Max().Should().BeLessThan(3 * overSquare.Min(), "balance is what Theorem 1 needs, not what first order needs");
+    }
+
+    [Fact]
+    public void FirstOrderUpdate_GradientOfAnotherShape_ThrowsWithShapes()
+    {
+        using var scope = NewDisposeScope();
+        Action act = () => Preconditioning.FirstOrderUpdate([zeros(5, 3), zeros(4, 5)], zeros(4, 5), 0.1);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*[4, 3]*[4, 5]*");
+    }
+
     [Theory]
     [InlineData(1e-1)]
     [InlineData(1e-4)]
