@@ -23,9 +23,9 @@ internal sealed class PreconditioningCheck : IExperiment
 
     private static readonly Config[] Configs =
     [
-        new("balanced, lr 0.05", Balanced: true, LearningRate: 0.05),
-        new("balanced, lr 0.5", Balanced: true, LearningRate: 0.5),
-        new("default init, lr 0.5", Balanced: false, LearningRate: 0.5),
+        new("balanced lr=0.05", Balanced: true, LearningRate: 0.05),
+        new("balanced lr=0.5", Balanced: true, LearningRate: 0.5),
+        new("default init lr=0.5", Balanced: false, LearningRate: 0.5),
     ];
 
     public string Name => "preconditioning";
@@ -178,9 +178,9 @@ internal sealed class PreconditioningCheck : IExperiment
         var figure = new Figure(2, 2) { Title = "Theorem 1 of Arora, Cohen & Hazan (2018) along SGD of a 1-1-1 stack (min-max over seeds)" };
         (string Title, string Label, Func<Row, double> Value, bool Log)[] panels =
         [
-            ("Theorem 1 vs the measured end-to-end update", "relative error", r => r.RelativeError, true),
-            ("its part due to imbalance (theorem vs first order)", "relative error", r => Math.Max(r.ImbalancePart, 1e-17), true),
-            ("drift from balance", "imbalance / max ||W_j W_j^T||", r => Math.Max(r.RelativeImbalance, 1e-17), true),
+            ("Theorem 1 vs measured update", "relative error", r => r.RelativeError, true),
+            ("part due to imbalance (vs first order)", "relative error (floor 1e-6)", r => Math.Max(r.ImbalancePart, 1e-6), true),
+            ("drift from balance", "imbalance / max ||W_j W_j^T||", r => Math.Max(r.RelativeImbalance, 1e-6), true),
             ("training loss", "cross-entropy", r => r.Loss, false),
         ];
         for (int p = 0; p < panels.Length; p++)
