@@ -20,6 +20,7 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
         new LowRank(),
         .. Sweep.All(),
         new ReluLogits(),
+        new PreconditioningCheck(),
     ];
 
     protected override int Execute(CommandContext context, DynamicsSettings settings, CancellationToken cancellationToken)
