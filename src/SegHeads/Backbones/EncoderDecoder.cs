@@ -1,4 +1,3 @@
-using SegHeads.Native;
 using SegHeads.Blocks;
 using SegHeads.Internal;
 using TorchSharp.Modules;
@@ -66,7 +65,6 @@ public sealed class EncoderDecoder : Backbone
     public override Tensor forward(Tensor input)
     {
         Shapes.RequireImageBatch(input, InChannels, nameof(EncoderDecoder), nameof(input));
-        ConvolutionWarmUp.EnsureCurrentThread();
         if (input.shape[2] % SizeDivisor != 0 || input.shape[3] % SizeDivisor != 0)
         {
             throw new ArgumentException(

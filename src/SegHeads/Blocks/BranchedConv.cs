@@ -67,7 +67,6 @@ public sealed class BranchedConv : nn.Module<Tensor, Tensor>
     {
         if (!TrustedInput.Active)
         {
-            ConvolutionWarmUp.EnsureCurrentThread();
             Shapes.RequireImageBatch(input, Options.InChannels, nameof(BranchedConv), nameof(input));
             ScalarType dtype = branches[0].Conv.weight.dtype;
             if (input.dtype != dtype)

@@ -128,7 +128,6 @@ public sealed class ConvBlock : nn.Module<Tensor, Tensor>, IFusable
     {
         if (!TrustedInput.Active)
         {
-            ConvolutionWarmUp.EnsureCurrentThread();
             Shapes.RequireImageBatch(input, Options.InChannels, nameof(ConvBlock), nameof(input));
             Shapes.RequireFits(input, Options.KernelSize, Options.EffectivePadding, nameof(ConvBlock), nameof(input));
         }

@@ -57,7 +57,6 @@ public abstract class SegmentationHead : nn.Module<Tensor, Tensor>
         if (!TrustedInput.Active)
         {
             Shapes.RequireImageBatch(input, InChannels, $"Head '{Spec}'", nameof(input));
-            ConvolutionWarmUp.EnsureCurrentThread();
         }
 
         // NOTE: the head checked its input once; the blocks it wired itself need not check again.

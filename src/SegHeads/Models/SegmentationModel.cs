@@ -84,7 +84,6 @@ public sealed class SegmentationModel : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        ConvolutionWarmUp.EnsureCurrentThread();
         Shapes.RequireImageBatch(input, InChannels, nameof(SegmentationModel), nameof(input));
         RequireMatchesParameters(input);
         RequireFinite(input);

@@ -47,7 +47,6 @@ public static class TorchRuntime
                     + $"(looked for libLibTorchSharp next to {AppContext.BaseDirectory}).");
             }
 
-            ConvolutionWarmUp.Run();
             loaded = true;
         }
     }
