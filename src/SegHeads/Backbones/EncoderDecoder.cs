@@ -72,8 +72,13 @@ public sealed class EncoderDecoder : Backbone
                 nameof(input));
         }
 
-        using var scope = NewDisposeScope();
         using TrustedInput.Scope trusted = TrustedInput.Enter();
+        return ChannelsLast.Around(input, Extract);
+    }
+
+    private Tensor Extract(Tensor input)
+    {
+        using var scope = NewDisposeScope();
         var skips = new List<Tensor>(Options.Depth);
         Tensor x = input;
         for (int level = 0; level < Options.Depth; level++)

@@ -80,8 +80,15 @@ public sealed class BranchedConv : nn.Module<Tensor, Tensor>
                     $"{nameof(BranchedConv)} with valid padding and largest kernel {Options.MaxKernelHeight}x{Options.MaxKernelWidth} needs H and W of at least that, but got shape {Shapes.Format(input)}.",
                     nameof(input));
             }
+
+            return ChannelsLast.Around(input, Compute);
         }
 
+        return Compute(input);
+    }
+
+    private Tensor Compute(Tensor input)
+    {
         if (branches.Count == 1)
         {
             return branches[0].forward(input);

@@ -130,7 +130,14 @@ public sealed class ConvBlock : nn.Module<Tensor, Tensor>, IFusable
         {
             Shapes.RequireImageBatch(input, Options.InChannels, nameof(ConvBlock), nameof(input));
             Shapes.RequireFits(input, Options.KernelSize, Options.EffectivePadding, nameof(ConvBlock), nameof(input));
+            return ChannelsLast.Around(input, Compute);
         }
+
+        return Compute(input);
+    }
+
+    private Tensor Compute(Tensor input)
+    {
         if (norm is null && act is null)
         {
             return conv.forward(input);

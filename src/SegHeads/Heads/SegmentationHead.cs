@@ -54,14 +54,16 @@ public abstract class SegmentationHead : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input is not 4-D, has the wrong channel count, or is empty.</exception>
     public sealed override Tensor forward(Tensor input)
     {
-        if (!TrustedInput.Active)
+        if (TrustedInput.Active)
         {
-            Shapes.RequireImageBatch(input, InChannels, $"Head '{Spec}'", nameof(input));
+            return ComputeLogits(input);
         }
+
+        Shapes.RequireImageBatch(input, InChannels, $"Head '{Spec}'", nameof(input));
 
         // NOTE: the head checked its input once; the blocks it wired itself need not check again.
         using TrustedInput.Scope trusted = TrustedInput.Enter();
-        return ComputeLogits(input);
+        return ChannelsLast.Around(input, ComputeLogits);
     }
 
     /// <summary>Computes logits from validated features.</summary>

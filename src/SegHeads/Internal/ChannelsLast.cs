@@ -31,4 +31,31 @@ internal static class ChannelsLast
         using Tensor dense = nhwc.contiguous();
         return dense.permute(0, 3, 1, 2);
     }
+
+    /// <summary>Whether <paramref name="input"/> already has the strides <see cref="From"/> gives.</summary>
+    public static bool IsChannelsLast(Tensor input)
+    {
+        long[] stride = input.stride();
+        long c = input.shape[1];
+        return stride[1] == 1 && stride[3] == c && stride[2] == c * input.shape[3];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="compute"/> channels-last when <see cref="Applies"/> and the input is not
+    /// already channels-last, and returns a contiguous NCHW result, so a module called on its own
+    /// takes the same path as inside a model. Correctness, not only speed: with libtorch 2.10 on
+    /// AVX-512 CPUs, float32 NCHW convs whose channel count does not fill oneDNN's 16-channel block
+    /// return wrong values (input gradients, transposed-conv outputs), and channels-last ones do not.
+    /// </summary>
+    public static Tensor Around(Tensor input, Func<Tensor, Tensor> compute)
+    {
+        if (!Applies(input) || IsChannelsLast(input))
+        {
+            return compute(input);
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor output = compute(From(input));
+        return scope.MoveToOuter(output.dim() == 4 ? output.contiguous() : output);
+    }
 }

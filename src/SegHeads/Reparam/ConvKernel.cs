@@ -182,7 +182,7 @@ public sealed class ConvKernel : IDisposable
                 nameof(input));
         }
 
-        return nn.functional.conv2d(input, Weight, Bias, padding: [PaddingHeight, PaddingWidth]);
+        return ChannelsLast.Around(input, x => nn.functional.conv2d(x, Weight, Bias, padding: [PaddingHeight, PaddingWidth]));
     }
 
     /// <summary>Returns the same weights with the same padding <paramref name="padding"/> on both axes.</summary>

@@ -1,5 +1,6 @@
 using SegHeads.Backbones;
 using SegHeads.Blocks;
+using SegHeads.Heads;
 using SegHeads.Models;
 using SegHeads.Tests.Infrastructure;
 using SegHeads.Training;
@@ -70,5 +71,55 @@ public sealed class ChannelsLastGradientTests
 
         TensorAssert.MaxAbsDiff(x32.grad!, x64.grad!).Should().BeLessThan(1e-4);
         TensorAssert.MaxAbsDiff(block32.Conv.weight!.grad!, block64.Conv.weight!.grad!).Should().BeLessThan(1e-4);
+    }
+
+    [Theory]
+    [InlineData("stacked-linear:3-3-1@8")]
+    [InlineData("branched-linear:3x3,1x3,3x1-1@8")]
+    [InlineData("activated:3-1@8+bn")]
+    public void Backward_HeadCalledAloneOnNchwFloat32_MatchesFloat64InputGradient(string spec)
+    {
+        // The head converts NCHW input itself; repeated because the NCHW failure is intermittent.
+        using SegmentationHead head32 = HeadFactory.Create(spec, 6, 3);
+        using SegmentationHead head64 = HeadFactory.Create(spec, 6, 3);
+        head64.load_state_dict(head32.state_dict());
+        head64.to(float64);
+        for (int repeat = 0; repeat < 6; repeat++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor x32 = randn(2, 6, 9, 9).requires_grad_();
+            Tensor x64 = x32.detach().to(float64).requires_grad_();
+            Tensor g = randn(2, 3, 9, 9);
+
+            Tensor y32 = head32.forward(x32);
+            (y32 * g).sum().backward();
+            (head64.forward(x64) * g.to(float64)).sum().backward();
+
+            y32.is_contiguous().Should().BeTrue("a head called on NCHW input returns NCHW logits");
+            TensorAssert.MaxAbsDiff(x32.grad!, x64.grad!).Should().BeLessThan(1e-4, $"repeat {repeat}");
+        }
+    }
+
+    [Fact]
+    public void ForwardBackward_BackboneCalledAloneOnNchwFloat32_MatchesFloat64()
+    {
+        using var backbone32 = new EncoderDecoder(new EncoderDecoderOptions { Depth = 2, BaseWidth = 4 });
+        using var backbone64 = new EncoderDecoder(new EncoderDecoderOptions { Depth = 2, BaseWidth = 4 });
+        backbone64.load_state_dict(backbone32.state_dict());
+        backbone64.to(float64);
+        for (int repeat = 0; repeat < 4; repeat++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor x32 = randn(2, 3, 8, 8).requires_grad_();
+            Tensor x64 = x32.detach().to(float64).requires_grad_();
+
+            Tensor y32 = backbone32.forward(x32);
+            Tensor y64 = backbone64.forward(x64);
+            y32.sum().backward();
+            y64.sum().backward();
+
+            TensorAssert.MaxAbsDiff(y32, y64).Should().BeLessThan(1e-4, $"repeat {repeat}");
+            TensorAssert.MaxAbsDiff(x32.grad!, x64.grad!).Should().BeLessThan(1e-4, $"repeat {repeat}");
+        }
     }
 }
