@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using SegHeads.Heads;
 using SegHeads.Models;
 using SegHeads.Onnx.Tests.Infrastructure;
@@ -5,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace SegHeads.Onnx.Tests;
 
-public sealed class OnnxExporterTests
+public sealed class OnnxExporterTests(ITestOutputHelper output)
 {
     // NOTE: float32 through a 3-level UNet and ORT's fused/NCHWc kernels reorders sums; 1e-5 of the
     // output scale is far above that rounding (~1e-6) and far below any wrong weight or padding.
@@ -43,7 +44,9 @@ public sealed class OnnxExporterTests
             Tensor expected = TestModels.Reference(model, images);
             Dictionary<string, Tensor> actual = ort.Run(images);
 
-            TestModels.RelativeError(actual["logits"], expected).Should().BeLessThan(Tolerance, $"logits of '{headSpec}' at [{n}, 3, {h}, {w}]");
+            double error = TestModels.RelativeError(actual["logits"], expected);
+            output.WriteLine($"{headSpec} [{n}, 3, {h}, {w}]: max |ORT - SegHeads| / max |SegHeads| = {error:E2}");
+            error.Should().BeLessThan(Tolerance, $"logits of '{headSpec}' at [{n}, 3, {h}, {w}]");
             TestModels.RelativeError(actual["probabilities"], expected.softmax(1)).Should().BeLessThan(Tolerance);
             actual["mask"].dtype.Should().Be(ScalarType.Int64);
             actual["mask"].shape.Should().Equal(n, h, w);
