@@ -138,4 +138,29 @@ public sealed class OnnxExporterTests(ITestOutputHelper output)
         model.state_dict().Should().ContainKey("backbone.encoders.0.0.norm.running_mean");
         model.state_dict()["backbone.encoders.0.0.conv.weight"].equal(before).all().item<bool>().Should().BeTrue();
     }
+
+    [Fact]
+    public void Export_DeclaresDynamicBatchAndSpatialAxesAndTheModelMetadata()
+    {
+        using SegmentationModel model = TestModels.Create("linear", sizePolicy: SizePolicy.PadAndCrop);
+        using var ort = new OrtModel(OnnxExporter.ToBytes(model, AllOutputs));
+
+        ort.Session.InputMetadata["images"].SymbolicDimensions.Should().Equal("batch", "", "height", "width");
+        ort.Session.InputMetadata["images"].Dimensions.Should().Equal(-1, 3, -1, -1);
+        ort.Session.OutputMetadata["mask"].SymbolicDimensions.Should().Equal("batch", "height", "width");
+        ort.OutputNames.Should().Equal("logits", "probabilities", "mask");
+        ort.Session.ModelMetadata.CustomMetadataMap.Should().Contain("segheads.size_divisor", "4").And.Contain("segheads.head", "linear");
+    }
+
+    [Fact]
+    public void Export_DeployedModel_MatchesTheOriginalsForward()
+    {
+        using SegmentationModel model = TestModels.Create("stacked-linear:3-3-1@16+bn+pad-once");
+        using SegmentationModel deployed = model.ToDeployed();
+        using var ort = new OrtModel(OnnxExporter.ToBytes(deployed));
+        using var scope = NewDisposeScope();
+        Tensor images = randn(2, 3, 12, 8);
+
+        TestModels.RelativeError(ort.Run(images)["logits"], TestModels.Reference(model, images)).Should().BeLessThan(Tolerance);
+    }
 }

@@ -17,6 +17,8 @@ internal sealed class OrtModel : IDisposable
 
     public IReadOnlyList<string> OutputNames => [.. session.OutputMetadata.Keys];
 
+    public InferenceSession Session => session;
+
     /// <summary>Runs the graph on <paramref name="images"/> and returns every output as a tensor (float or int64).</summary>
     public Dictionary<string, Tensor> Run(Tensor images, string inputName = "images")
     {
