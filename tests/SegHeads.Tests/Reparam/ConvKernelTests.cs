@@ -161,6 +161,9 @@ public sealed class ConvKernelTests
         using Tensor expected = kernel.Apply(x);
         using Tensor actual = conv.forward(x);
 
-        TensorAssert.MaxAbsDiff(expected, actual).Should().Be(0);
+        TensorAssert.MaxAbsDiff(kernel.Weight, conv.weight!).Should().Be(0);
+        TensorAssert.MaxAbsDiff(kernel.Bias, conv.bias!).Should().Be(0);
+        // NOTE: Apply runs channels-last and the bare conv NCHW: other kernels, so float rounding only.
+        TensorAssert.MaxAbsDiff(expected, actual).Should().BeLessThan(1e-5);
     }
 }
