@@ -53,7 +53,15 @@ public sealed class Trainer : IDisposable
             mixed = MixedPrecisionModel.Create(model, $"TrainerOptions.{option}");
         }
 
-        optimizer = CreateOptimizer(model, Options);
+        try
+        {
+            optimizer = CreateOptimizer(model, Options);
+        }
+        catch
+        {
+            mixed?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The model.</summary>
