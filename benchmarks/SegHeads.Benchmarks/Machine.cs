@@ -44,6 +44,32 @@ internal static class Machine
             + $"torch threads {torch.get_num_threads()} (inter-op {torch.get_num_interop_threads()}), load {LoadAverage()}");
     }
 
+    /// <summary>
+    /// Whether the CPU computes in bfloat16 natively (Linux: the <c>avx512_bf16</c> or <c>amx_bf16</c>
+    /// flag in /proc/cpuinfo). Without it the bf16 path still runs, on converted float32 arithmetic,
+    /// and is usually slower than float32.
+    /// </summary>
+    public static string Bf16Support()
+    {
+        try
+        {
+            string? flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal));
+            if (flags is null)
+            {
+                return "unknown (no flags line in /proc/cpuinfo); bf16 timings may be emulated";
+            }
+
+            string[] native = [.. flags.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(f => f is "avx512_bf16" or "amx_bf16")];
+            return native.Length > 0
+                ? $"native ({string.Join(", ", native)}): oneDNN's bf16 kernels"
+                : "NOT native (no avx512_bf16/amx_bf16): bf16 runs emulated and is expected to be slower than fp32";
+        }
+        catch (IOException)
+        {
+            return "unknown (no /proc/cpuinfo); bf16 timings may be emulated";
+        }
+    }
+
     /// <summary>Resident set size of this process in bytes (VmRSS from /proc/self/status).</summary>
     public static long ResidentBytes()
     {

@@ -39,13 +39,14 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Epochs = settings.Epochs ?? 1,
             EvaluateEvery = settings.EvaluateEvery,
             Seed = settings.Seed,
+            Precision = settings.TrainingPrecision,
             CheckpointPath = Path.Combine(output, "checkpoint.ckpt"),
             CheckpointEvery = 500,
         };
         using var trainer = new Trainer(model, options);
 
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"[bold]SegHeads ToyTrain[/]: head [cyan]{model.Head.Spec}[/], {train.Count} training images of {settings.ImageSize}x{settings.ImageSize}, {settings.Classes} classes, {options.Optimizer} lr {options.LearningRate}, {get_num_threads()} threads");
+            $"[bold]SegHeads ToyTrain[/]: head [cyan]{model.Head.Spec}[/], {train.Count} training images of {settings.ImageSize}x{settings.ImageSize}, {settings.Classes} classes, {options.Optimizer} lr {options.LearningRate}, {(options.Precision == Precision.BFloat16Mixed ? "bf16 mixed precision" : "fp32")}, {get_num_threads()} threads");
 
         // SIGINT and SIGTERM stop training after the current step; the outputs below are still written.
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliHost.Stop?.Token ?? CancellationToken.None);

@@ -16,10 +16,11 @@ internal static class ChannelsLast
     /// convolutions run on NHWC natively there, while NCHW costs a reorder into a blocked layout
     /// and back around every conv; measured on the reference UNet training step, NHWC is ~30%
     /// faster (benchmarks/README.md). Other dtypes and devices are left alone: float64 takes the
-    /// non-oneDNN path, and CUDA was not measured.
+    /// non-oneDNN path, and CUDA was not measured. bfloat16 (mixed-precision training) goes
+    /// through the same oneDNN convolutions, whose native bfloat16 kernels are NHWC as well.
     /// </summary>
     public static bool Applies(Tensor input) =>
-        input.dim() == 4 && input.dtype == ScalarType.Float32 && input.device_type == DeviceType.CPU;
+        input.dim() == 4 && input.dtype is ScalarType.Float32 or ScalarType.BFloat16 && input.device_type == DeviceType.CPU;
 
     /// <summary>
     /// The same values with channels-last strides; a cheap no-op (an alias) when they already are.

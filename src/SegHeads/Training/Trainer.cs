@@ -25,6 +25,9 @@ public sealed class Trainer : IDisposable
     private readonly OptimizerHelper optimizer;
     private readonly Device device;
 
+    // The bfloat16 compute copy when a precision option asks for it (see MixedPrecisionModel).
+    private readonly MixedPrecisionModel? mixed;
+
     // The training-set size of this run's data order (from an earlier Fit or the loaded
     // checkpoint), null while unknown: batches are drawn from (seed, dataset size, batch size).
     private int? datasetSize;
@@ -34,6 +37,7 @@ public sealed class Trainer : IDisposable
     /// <param name="options">Configuration; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidOperationException"><see cref="TrainerOptions.OptimizerFactory"/> returned <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A precision option is <see cref="Precision.BFloat16Mixed"/> but the model is not float32.</exception>
     public Trainer(SegmentationModel model, TrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -43,7 +47,21 @@ public sealed class Trainer : IDisposable
 
         // NOTE: to() replaces parameter objects, so the optimizer must be made afterwards.
         model.to(device);
-        optimizer = CreateOptimizer(model, Options);
+        if (Options.Precision == Precision.BFloat16Mixed || Options.EvaluationPrecision == Precision.BFloat16Mixed)
+        {
+            string option = Options.Precision == Precision.BFloat16Mixed ? "Precision" : "EvaluationPrecision";
+            mixed = MixedPrecisionModel.Create(model, $"TrainerOptions.{option}");
+        }
+
+        try
+        {
+            optimizer = CreateOptimizer(model, Options);
+        }
+        catch
+        {
+            mixed?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The model.</summary>
@@ -220,7 +238,11 @@ public sealed class Trainer : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => optimizer.Dispose();
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        mixed?.Dispose();
+    }
 
     private string? RunProblem(CheckpointInfo info)
     {
@@ -262,7 +284,8 @@ public sealed class Trainer : IDisposable
         int classes = ClassCount.For(Model.NumClasses);
         long ignoreIndex = Options.Loss.IgnoreIndex;
         var matrix = new ConfusionMatrix(classes, ignoreIndex);
-        using (Model.BeginInference())
+        bool low = Options.EvaluationPrecision == Precision.BFloat16Mixed;
+        using (low ? mixed!.BeginInference() : Model.BeginInference())
         {
             for (int start = 0; start < data.Count; start += size)
             {
@@ -270,7 +293,7 @@ public sealed class Trainer : IDisposable
                 long[] indices = Enumerable.Range(start, Math.Min(size, data.Count - start)).Select(i => (long)i).ToArray();
                 var (images, masks) = data.GetBatch(indices);
                 LabelCheck.Require(masks, classes, ignoreIndex, setName, row => indices[row], paramName);
-                Tensor logits = Model.forward(images.to(device));
+                Tensor logits = low ? mixed!.Forward(images.to(device)) : Model.forward(images.to(device));
                 Tensor predicted = Masks.FromLogits(logits);
                 matrix.Update(predicted, masks.to(device));
             }
@@ -294,7 +317,10 @@ public sealed class Trainer : IDisposable
         }
 
         optimizer.zero_grad();
-        Tensor logits = Model.forward(images.to(device));
+        MixedPrecisionModel? low = Options.Precision == Precision.BFloat16Mixed ? mixed : null;
+        low?.LoadMasters();
+        low?.ZeroGrad();
+        Tensor logits = low is null ? Model.forward(images.to(device)) : low.Forward(images.to(device));
         Tensor loss = Options.Loss.Compute(logits, masks.to(device));
         if (loss.numel() != 1)
         {
@@ -315,12 +341,14 @@ public sealed class Trainer : IDisposable
         }
 
         loss.backward();
+        low?.CopyGradientsToMasters();
         if (Options.GradientClipNorm is double clip)
         {
             nn.utils.clip_grad_norm_(Model.parameters(), clip);
         }
 
         optimizer.step();
+        low?.CopyBuffersToMasters();
         return value;
     }
 

@@ -65,6 +65,19 @@ public sealed record TrainerOptions
     /// <summary>Device to train on; the model is moved there before the optimizer is made. Default CPU.</summary>
     public Device? Device { get; init; }
 
+    /// <summary>
+    /// The number format of the training steps. Default <see cref="Precision.Float32"/>. With
+    /// <see cref="Precision.BFloat16Mixed"/> the model's parameters and the optimizer state stay
+    /// float32 (checkpoints hold float32, so a run resumes in either precision); the model must be float32.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Float32;
+
+    /// <summary>
+    /// The number format of evaluation (metrics during <see cref="Trainer.Fit"/> and <see cref="Trainer.Evaluate"/>).
+    /// Default <see cref="Precision.Float32"/>, so reported metrics do not depend on <see cref="Precision"/>.
+    /// </summary>
+    public Precision EvaluationPrecision { get; init; } = Precision.Float32;
+
     /// <summary>Where to keep the checkpoint, or <see langword="null"/> for none. Default none.</summary>
     public string? CheckpointPath { get; init; }
 
@@ -108,6 +121,8 @@ public sealed record TrainerOptions
         Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, "non-negative");
         Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "a defined OptimizerKind");
         Require(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "a defined ScheduleKind");
+        Require(Enum.IsDefined(Precision), nameof(Precision), Precision, "a defined Precision");
+        Require(Enum.IsDefined(EvaluationPrecision), nameof(EvaluationPrecision), EvaluationPrecision, "a defined Precision");
         if (Optimizer == OptimizerKind.Custom && OptimizerFactory is null)
         {
             throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Optimizer Custom needs an OptimizerFactory, but none was set; set OptimizerFactory (which implies Custom) or choose Sgd, Adam or AdamW.");
