@@ -7,7 +7,7 @@ namespace SegHeads.Data;
 /// An in-memory dataset backed by two tensors (named so that it does not clash with TorchSharp's
 /// <c>TensorDataset</c>). Owns them: dispose it.
 /// </summary>
-public sealed class InMemoryDataset : ISegmentationDataset, IDisposable
+public sealed class InMemoryDataset : ISampleDataset, IDisposable
 {
     private readonly Tensor images;
     private readonly Tensor masks;
@@ -48,6 +48,12 @@ public sealed class InMemoryDataset : ISegmentationDataset, IDisposable
     /// <inheritdoc />
     public int NumClasses { get; }
 
+    /// <summary>
+    /// Mask value of unlabelled pixels, or <see langword="null"/> (the default) when no pixel is
+    /// ignored; augmentation pads masks with it (see <c>AugmentedDataset</c>).
+    /// </summary>
+    public long? IgnoreIndex { get; init; }
+
     /// <summary>All images <c>[N, C, H, W]</c> (owned by the dataset).</summary>
     public Tensor Images => images;
 
@@ -67,6 +73,20 @@ public sealed class InMemoryDataset : ISegmentationDataset, IDisposable
 
         using Tensor index = tensor(indices.ToArray(), dtype: int64);
         return (images.index_select(0, index), masks.index_select(0, index));
+    }
+
+    /// <inheritdoc />
+    public (Tensor Image, Tensor Mask) GetSample(int index)
+    {
+        if (index < 0 || index >= Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Sample index {index} is outside [0, {Count}).");
+        }
+
+        // Copies, so that a caller's in-place change cannot reach the dataset.
+        using Tensor image = images[index];
+        using Tensor mask = masks[index];
+        return (image.clone(), mask.clone());
     }
 
     /// <inheritdoc />
