@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SegHeads.Data;
+using SegHeads.Data.Loading;
 using SegHeads.Metrics;
 using SegHeads.Models;
 using TorchSharp;
@@ -88,7 +89,10 @@ public sealed class Trainer : IDisposable
     /// <see cref="TrainerOptions.EvaluateEvery"/> steps and after the last. Everything that can be
     /// checked before the first step is: data shapes and classes, the labels of in-memory datasets
     /// (<see cref="InMemoryDataset"/>), the warm-up against the total steps, the data order of a
-    /// resumed run, and that the checkpoint path can be written.
+    /// resumed run, and that the checkpoint path can be written. Training batches are read ahead on
+    /// a background thread (<see cref="TrainerOptions.PrefetchBatches"/>); an <see cref="IEpochDataset"/>
+    /// is asked for each step's batch as seen in epoch <c>step / batchesPerEpoch</c>. Each
+    /// <see cref="StepRecord"/> says how long its step waited for data.
     /// </summary>
     /// <param name="train">Training data.</param>
     /// <param name="validation">Evaluation data, or <see langword="null"/> to evaluate on <paramref name="train"/>.</param>
@@ -99,6 +103,7 @@ public sealed class Trainer : IDisposable
     /// <exception cref="InvalidOperationException">The run is already complete (<see cref="Step"/> has reached the total), or the warm-up is longer than the run.</exception>
     /// <exception cref="CheckpointException">The checkpoint path is unusable (before the first step), or a save failed; <see cref="CheckpointException.History"/> then holds the run so far and the last good checkpoint is intact.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the last checkpoint is left intact.</exception>
+    /// <remarks>An exception thrown while reading a batch (on the loader's thread too) surfaces here unchanged, after the steps before it.</remarks>
     public TrainingHistory Fit(ISegmentationDataset train, ISegmentationDataset? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -140,6 +145,7 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         SegmentationMetrics? last = null;
         Model.train();
+        using var loader = new BatchLoader(train, sampler, Step, total, Options.PrefetchBatches);
         try
         {
             while (Step < total)
@@ -150,17 +156,31 @@ public sealed class Trainer : IDisposable
                     break;
                 }
 
-                long epoch = Step / sampler.BatchesPerEpoch;
+                var stepClock = Stopwatch.StartNew();
                 double lr = LearningRateSchedule.At(Options, Step, total);
-                double loss = TrainStep(train, sampler.BatchAt(Step), lr, trainChecked);
+                double loss;
+                long epoch;
+                TimeSpan wait;
+                using (LoadedBatch batch = loader.Next())
+                {
+                    wait = stepClock.Elapsed;
+                    epoch = batch.Epoch;
+                    loss = TrainStep(batch, lr, trainChecked);
+                }
+
                 Step++;
-                history.Add(new StepRecord(Step, epoch, loss, lr));
+                history.Add(new StepRecord(Step, epoch, loss, lr) { DataWait = wait, Duration = stepClock.Elapsed });
 
                 if (Step == total || (Options.EvaluateEvery > 0 && Step % Options.EvaluateEvery == 0))
                 {
-                    last = validation is null
-                        ? EvaluateCore(train, Options.BatchSize, "training", nameof(train))
-                        : EvaluateCore(validation, Options.BatchSize, "validation", nameof(validation));
+                    // NOTE: the loader pauses so that no dataset is read from two threads at once.
+                    using (loader.Pause())
+                    {
+                        last = validation is null
+                            ? EvaluateCore(train, Options.BatchSize, "training", nameof(train))
+                            : EvaluateCore(validation, Options.BatchSize, "validation", nameof(validation));
+                    }
+
                     history.Add(new EvaluationRecord(Step, last));
                     Evaluated?.Invoke(this, new EvaluatedEventArgs(Step, last));
                 }
@@ -170,7 +190,7 @@ public sealed class Trainer : IDisposable
                     SaveCheckpoint(Options.CheckpointPath);
                 }
 
-                progress?.Report(new TrainingProgress(Step, total, epoch, loss, lr, last, clock.Elapsed));
+                progress?.Report(new TrainingProgress(Step, total, epoch, loss, lr, last, clock.Elapsed) { DataWait = wait });
             }
 
             if (history.Cancelled && Options.CheckpointPath is not null && history.Steps.Count > 0)
@@ -302,13 +322,15 @@ public sealed class Trainer : IDisposable
         return matrix.Compute();
     }
 
-    private double TrainStep(ISegmentationDataset train, long[] indices, double learningRate, bool labelsChecked)
+    private double TrainStep(LoadedBatch batch, double learningRate, bool labelsChecked)
     {
+        // NOTE: the batch was made outside this scope (possibly on the loader's thread); its owner disposes it.
         using var scope = NewDisposeScope();
-        var (images, masks) = train.GetBatch(indices);
+        Tensor images = batch.Images;
+        Tensor masks = batch.Masks;
         if (!labelsChecked)
         {
-            LabelCheck.Require(masks, ClassCount.For(Model.NumClasses), Options.Loss.IgnoreIndex, "training", row => indices[row], nameof(train));
+            LabelCheck.Require(masks, ClassCount.For(Model.NumClasses), Options.Loss.IgnoreIndex, "training", row => batch.Indices[row], "train");
         }
 
         foreach (var group in optimizer.ParamGroups)

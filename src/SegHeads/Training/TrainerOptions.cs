@@ -62,6 +62,16 @@ public sealed record TrainerOptions
     /// <summary>Seed of the data order. Default 0.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Training batches read ahead on a background thread while the model trains, so that a step
+    /// does not wait for loading and augmentation; 0 reads each batch on the training thread when
+    /// needed. The batches are the same either way (they depend on the seed, the epoch and the
+    /// samples only), so results are bit-identical. The dataset is read by one thread at a time
+    /// (the loader pauses during evaluation), so it need not be thread-safe, but it must not draw
+    /// from torch's global random generator. Default 2.
+    /// </summary>
+    public int PrefetchBatches { get; init; } = 2;
+
     /// <summary>Device to train on; the model is moved there before the optimizer is made. Default CPU.</summary>
     public Device? Device { get; init; }
 
@@ -117,6 +127,7 @@ public sealed record TrainerOptions
         }
 
         Require(Epochs > 0, nameof(Epochs), Epochs, "positive");
+        Require(PrefetchBatches >= 0, nameof(PrefetchBatches), PrefetchBatches, "non-negative (0 reads batches on the training thread)");
         Require(EvaluateEvery >= 0, nameof(EvaluateEvery), EvaluateEvery, "non-negative");
         Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, "non-negative");
         Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "a defined OptimizerKind");

@@ -10,4 +10,8 @@ namespace SegHeads.Training;
 /// <param name="LearningRate">This step's learning rate.</param>
 /// <param name="LastEvaluation">The latest evaluation, if any.</param>
 /// <param name="Elapsed">Time since the run (or resume) started.</param>
-public sealed record TrainingProgress(long Step, long TotalSteps, long Epoch, double Loss, double LearningRate, SegmentationMetrics? LastEvaluation, TimeSpan Elapsed);
+public sealed record TrainingProgress(long Step, long TotalSteps, long Epoch, double Loss, double LearningRate, SegmentationMetrics? LastEvaluation, TimeSpan Elapsed)
+{
+    /// <summary>Time this step waited for its batch (see <see cref="StepRecord.DataWait"/>).</summary>
+    public TimeSpan DataWait { get; init; }
+}
