@@ -2,7 +2,7 @@ using SegHeads.Benchmarks;
 
 // Usage: dotnet run --project benchmarks/SegHeads.Benchmarks -c Release -- <command> [options]
 // Every command accepts --threads N (torch intra-op threads, default 2) and --interop N (default 1).
-string[] commands = ["train", "profile", "ops", "deployed", "fused", "memory"];
+string[] commands = ["train", "profile", "ops", "deployed", "fused", "memory", "prefetch"];
 if (args.Length == 0 || !commands.Contains(args[0]))
 {
     Console.Error.WriteLine("usage: SegHeads.Benchmarks <command> [options]   (common: --threads 2 --interop 1)");
@@ -12,6 +12,7 @@ if (args.Length == 0 || !commands.Contains(args[0]))
     Console.Error.WriteLine("  " + DeployedBench.Usage);
     Console.Error.WriteLine("  " + FusedBench.Usage);
     Console.Error.WriteLine("  " + MemoryBench.Usage);
+    Console.Error.WriteLine("  " + PrefetchBench.Usage);
     return 2;
 }
 
@@ -27,6 +28,7 @@ try
         "ops" => OpsBench.Run(options, threads),
         "deployed" => DeployedBench.Run(options, threads),
         "fused" => FusedBench.Run(options, threads),
+        "prefetch" => PrefetchBench.Run(options, threads),
         _ => MemoryBench.Run(options, threads),
     };
 }
