@@ -2,7 +2,7 @@ using SegHeads.Benchmarks;
 
 // Usage: dotnet run --project benchmarks/SegHeads.Benchmarks -c Release -- <command> [options]
 // Every command accepts --threads N (torch intra-op threads, default 2) and --interop N (default 1).
-string[] commands = ["train", "profile", "ops", "deployed", "fused", "onnx", "memory"];
+string[] commands = ["train", "profile", "ops", "deployed", "fused", "onnx", "scalar-race", "memory"];
 if (args.Length == 0 || !commands.Contains(args[0]))
 {
     Console.Error.WriteLine("usage: SegHeads.Benchmarks <command> [options]   (common: --threads 2 --interop 1)");
@@ -12,6 +12,7 @@ if (args.Length == 0 || !commands.Contains(args[0]))
     Console.Error.WriteLine("  " + DeployedBench.Usage);
     Console.Error.WriteLine("  " + FusedBench.Usage);
     Console.Error.WriteLine("  " + OnnxBench.Usage);
+    Console.Error.WriteLine("  " + ScalarRaceBench.Usage);
     Console.Error.WriteLine("  " + MemoryBench.Usage);
     return 2;
 }
@@ -29,6 +30,7 @@ try
         "deployed" => DeployedBench.Run(options, threads),
         "fused" => FusedBench.Run(options, threads),
         "onnx" => OnnxBench.Run(options),
+        "scalar-race" => ScalarRaceBench.Run(options),
         _ => MemoryBench.Run(options, threads),
     };
 }
