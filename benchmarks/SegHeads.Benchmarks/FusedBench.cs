@@ -24,7 +24,7 @@ internal static class FusedBench
     public static int Run(BenchArgs a, int threads)
     {
         IReadOnlyList<string> heads = a.List("heads", "stacked-linear:3-3-1@16,stacked-linear:3-3-1@64+bn");
-        IReadOnlyList<(int Batch, int Size)> inputs = [.. a.List("inputs", "1x256,8x64").Select(ParseInput)];
+        IReadOnlyList<(int Batch, int Size)> inputs = [.. a.List("inputs", "1x256,8x64").Select(BenchInputs.Parse)];
         int classes = a.Int("classes", 4);
         int warmup = a.Int("warmup", 10);
         int reps = a.Int("reps", 40);
@@ -94,17 +94,6 @@ internal static class FusedBench
     private sealed record Config(string Spec, int Batch, int Size, Variants Models, Tensor Images)
     {
         public List<double[]> Rounds { get; } = [];
-    }
-
-    private static (int Batch, int Size) ParseInput(string text)
-    {
-        string[] parts = text.Split('x');
-        return parts.Length == 2
-            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int batch)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int size)
-            && batch > 0 && size > 0
-            ? (batch, size)
-            : throw new ArgumentException($"--inputs takes BATCHxSIZE items such as 1x256, but got '{text}'.");
     }
 
     /// <summary>One second of untimed forwards first (see <c>DeployedBench.WarmUp</c> for why).</summary>

@@ -11,7 +11,13 @@ internal static class Interleaved
     /// module once; the first module of a repetition rotates, so no module always runs right
     /// after another one (cache state, allocator reuse).
     /// </summary>
-    public static double[] Medians(IReadOnlyList<nn.Module<Tensor, Tensor>> modules, Tensor input, int warmup, int reps)
+    /// <param name="modules">The forms to time.</param>
+    /// <param name="input">Their common input.</param>
+    /// <param name="warmup">Untimed repetitions first.</param>
+    /// <param name="reps">Timed repetitions.</param>
+    /// <param name="keep">When given, receives every timed call of module <paramref name="keepIndex"/> (for quantiles).</param>
+    /// <param name="keepIndex">Which module's raw times go to <paramref name="keep"/>.</param>
+    public static double[] Medians(IReadOnlyList<nn.Module<Tensor, Tensor>> modules, Tensor input, int warmup, int reps, List<double>? keep = null, int keepIndex = 0)
     {
         using var noGrad = no_grad();
         var times = modules.Select(_ => new List<double>()).ToArray();
@@ -28,6 +34,7 @@ internal static class Interleaved
             }
         }
 
+        keep?.AddRange(times[keepIndex]);
         return [.. times.Select(Stats.Median)];
     }
 

@@ -50,7 +50,7 @@ public sealed class ConfusionMatrix
         using var scope = NewDisposeScope();
         Tensor t = targets.to(int64).flatten();
         Tensor p = predictions.to(int64).flatten();
-        Tensor valid = t.ne(IgnoreIndex);
+        Tensor valid = ScalarArgs.NotEqual(t, IgnoreIndex);
         t = t.masked_select(valid);
         p = p.masked_select(valid);
         if (t.numel() == 0)

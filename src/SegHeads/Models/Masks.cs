@@ -36,6 +36,6 @@ public static class Masks
 
         using var scope = NewDisposeScope();
         double cut = Math.Log(threshold / (1 - threshold));
-        return scope.MoveToOuter(logits.squeeze(1).gt(cut).to(int64));
+        return scope.MoveToOuter(ScalarArgs.Greater(logits.squeeze(1), cut).to(int64));
     }
 }

@@ -1,3 +1,4 @@
+using SegHeads.Internal;
 using static TorchSharp.torch;
 
 namespace SegHeads.Training;
@@ -54,7 +55,7 @@ public sealed class DiceLoss : ISegmentationLoss
 
         using var scope = NewDisposeScope();
         Tensor labels = masks.to(int64);
-        Tensor valid = labels.ne(Options.IgnoreIndex).unsqueeze(1);
+        Tensor valid = ScalarArgs.NotEqual(labels, Options.IgnoreIndex).unsqueeze(1);
         Tensor validFloat = valid.to(logits.dtype);
 
         // NOTE: log_softmax(..).exp() rather than softmax, as smp does (its reason: stabler at 0 and 1).

@@ -1,3 +1,4 @@
+using SegHeads.Internal;
 using static TorchSharp.torch;
 
 namespace SegHeads.Training;
@@ -53,7 +54,7 @@ public sealed class FocalLoss : ISegmentationLoss
 
         using var scope = NewDisposeScope();
         Tensor labels = masks.to(int64);
-        Tensor valid = labels.ne(Options.IgnoreIndex);
+        Tensor valid = ScalarArgs.NotEqual(labels, Options.IgnoreIndex);
         if (!valid.any().item<bool>())
         {
             return scope.MoveToOuter(logits.sum() * 0);

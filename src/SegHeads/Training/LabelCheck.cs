@@ -1,3 +1,4 @@
+using SegHeads.Internal;
 using static TorchSharp.torch;
 
 namespace SegHeads.Training;
@@ -16,7 +17,7 @@ internal static class LabelCheck
     public static void Require(Tensor masks, long classes, long ignoreIndex, string setName, Func<long, long> sampleIndex, string paramName)
     {
         using var scope = NewDisposeScope();
-        Tensor bad = masks.lt(0).logical_or(masks.ge(classes)).logical_and(masks.ne(ignoreIndex));
+        Tensor bad = ScalarArgs.OutOfRange(masks, classes, ignoreIndex);
         if (!bad.any().item<bool>())
         {
             return;

@@ -46,7 +46,7 @@ internal static class LossInput
         long k = logits.shape[1];
         long classes = ClassCount.For(k);
         using var scope = NewDisposeScope();
-        Tensor bad = masks.lt(0).logical_or(masks.ge(classes)).logical_and(masks.ne(ignoreIndex));
+        Tensor bad = ScalarArgs.OutOfRange(masks, classes, ignoreIndex);
         if (bad.any().item<bool>())
         {
             long label = masks.masked_select(bad)[0].item<long>();

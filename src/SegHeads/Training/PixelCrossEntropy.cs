@@ -94,7 +94,7 @@ public sealed class PixelCrossEntropy : ISegmentationLoss
         Tensor? valid = null;
         if (!AllLabelsInRange(target, classes, options.IgnoreIndex))
         {
-            valid = target.ne(options.IgnoreIndex);
+            valid = ScalarArgs.NotEqual(target, options.IgnoreIndex);
             long counted = valid.sum().item<long>();
             CheckLabels(target, valid, counted, classes, options.IgnoreIndex, nameof(masks));
             if (counted == 0)
@@ -117,8 +117,8 @@ public sealed class PixelCrossEntropy : ISegmentationLoss
         {
             // NOTE: PyTorch's weighted mean divides by Σ w[yᵢ]; when every counted pixel has weight 0
             // that is 0/0. Define it as 0, like the all-ignored batch.
-            Tensor safeTarget = target.clamp(0, weight.shape[0] - 1);
-            Tensor pixelWeights = weight.index_select(0, safeTarget.flatten()).masked_select(target.flatten().ne(options.IgnoreIndex));
+            Tensor safeTarget = ScalarArgs.Clamp(target, 0, weight.shape[0] - 1);
+            Tensor pixelWeights = weight.index_select(0, safeTarget.flatten()).masked_select(ScalarArgs.NotEqual(target.flatten(), options.IgnoreIndex));
             if (pixelWeights.sum().ToDouble() == 0)
             {
                 return logits.sum() * 0;
@@ -131,7 +131,7 @@ public sealed class PixelCrossEntropy : ISegmentationLoss
     private static Tensor Binary(Tensor logits, Tensor target, Tensor valid, CrossEntropyOptions options)
     {
         Tensor z = logits.squeeze(1);
-        Tensor y = target.clamp(0, 1).to(z.dtype);
+        Tensor y = ScalarArgs.Clamp(target, 0, 1).to(z.dtype);
         Tensor positiveWeight = tensor(options.PositiveWeight, dtype: z.dtype, device: z.device);
         Tensor perPixel = nn.functional.binary_cross_entropy_with_logits(z, y, reduction: nn.Reduction.None, pos_weights: positiveWeight);
         Tensor w = valid.to(z.dtype);
@@ -179,7 +179,7 @@ public sealed class PixelCrossEntropy : ISegmentationLoss
         long max = labels.max().item<long>();
         if (min < 0 || max >= classes)
         {
-            Tensor bad = labels.masked_select(labels.lt(0).logical_or(labels.ge(classes)));
+            Tensor bad = labels.masked_select(ScalarArgs.OutOfRange(labels, classes, null));
             throw new ArgumentException(
                 $"Mask labels must be in [0, {classes}) or the ignore index {ignoreIndex}, but found {bad.numel()} pixel(s) outside, e.g. {bad[0].item<long>()} (labels range from {min} to {max}).",
                 paramName);
