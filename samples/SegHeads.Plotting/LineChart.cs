@@ -88,7 +88,10 @@ public sealed class LineChart
     /// <summary>The visible x range and its ticks (data units), as drawn.</summary>
     internal (double Min, double Max, Ticks Ticks) XAxis()
     {
-        var (min, max) = Fit(Series.SelectMany(s => s.X), LogX, XMin, XMax, margin: 0.0);
+        // Only x values whose point can be drawn: a log-y series that starts at 0 must not stretch the x axis.
+        var xs = Series.SelectMany(s => s.X.Where((x, i) => Drawable(s.Y[i], LogY)
+                                                           || (s.Lower is not null && Drawable(s.Lower[i], LogY) && Drawable(s.Upper![i], LogY))));
+        var (min, max) = Fit(xs, LogX, XMin, XMax, margin: 0.0);
         return (min, max, LogX ? Ticks.Log(min, max) : Ticks.Linear(min, max));
     }
 
@@ -189,6 +192,8 @@ public sealed class LineChart
         {
             plot.Legend.ManualItems.AddRange(items);
             plot.Legend.FontSize = 11 * scale;
+            plot.Legend.OutlineColor = new SP.Color(0, 0, 0, 40);
+            plot.Legend.ShadowColor = new SP.Color(0, 0, 0, 0);
             plot.ShowLegend(SP.Edge.Bottom);
         }
         else

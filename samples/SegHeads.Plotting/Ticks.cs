@@ -55,7 +55,7 @@ public sealed class Ticks
     /// </summary>
     /// <param name="min">Lower end of the visible axis (positive).</param>
     /// <param name="max">Upper end of the visible axis (greater than <paramref name="min"/>).</param>
-    /// <param name="maxLabels">Upper bound on labels (at least <see cref="MinimumLabels"/>).</param>
+    /// <param name="maxLabels">Most labelled powers of ten before every other decade is skipped (at least <see cref="MinimumLabels"/>).</param>
     public static Ticks Log(double min, double max, int maxLabels = 8)
     {
         CheckRange(min, max);
@@ -112,7 +112,7 @@ public sealed class Ticks
                 var candidate = InRange(set);
                 if (candidate.Count >= MinimumLabels)
                 {
-                    labelled = candidate.Count <= maxLabels + 2 ? candidate : null;
+                    labelled = candidate;
                     break;
                 }
             }
