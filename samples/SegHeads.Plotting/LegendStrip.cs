@@ -44,6 +44,7 @@ internal static class LegendStrip
         plot.Legend.ManualItems.AddRange(items);
         plot.Legend.FontSize = FontSize;
         plot.Legend.Orientation = SP.Orientation.Horizontal;
+        plot.Legend.TightHorizontalWrapping = true;
         plot.Legend.Alignment = SP.Alignment.MiddleCenter;
         plot.Legend.OutlineColor = new SP.Color(0, 0, 0, 0);
         plot.Legend.ShadowColor = new SP.Color(0, 0, 0, 0);
