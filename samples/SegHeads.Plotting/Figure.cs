@@ -125,16 +125,35 @@ public sealed class Figure
             LegendStrip.Render(canvas, sharedItems, 0, titleHeight, width, legendHeight);
         }
 
-        int top = titleHeight + legendHeight;
-        for (int r = 0; r < Rows; r++)
+        var plots = new SP.Plot[Rows, Columns];
+        try
         {
-            for (int c = 0; c < Columns; c++)
+            for (int r = 0; r < Rows; r++)
             {
-                using SP.Plot plot = this[r, c].BuildPlot(legend: !shared && this[r, c].ShowLegend);
-                PlotRendering.Draw(plot, canvas, c * panelWidth, top, panelWidth, rowHeights[r]);
+                for (int c = 0; c < Columns; c++)
+                {
+                    plots[r, c] = this[r, c].BuildPlot(legend: !shared && this[r, c].ShowLegend);
+                }
             }
 
-            top += rowHeights[r];
+            AlignDataAreas(plots, panelWidth, rowHeights);
+            int top = titleHeight + legendHeight;
+            for (int r = 0; r < Rows; r++)
+            {
+                for (int c = 0; c < Columns; c++)
+                {
+                    PlotRendering.Draw(plots[r, c], canvas, c * panelWidth, top, panelWidth, rowHeights[r]);
+                }
+
+                top += rowHeights[r];
+            }
+        }
+        finally
+        {
+            foreach (SP.Plot? plot in plots)
+            {
+                plot?.Dispose();
+            }
         }
 
         return new RenderedImage(surface, width, height);
@@ -146,6 +165,37 @@ public sealed class Figure
     /// <param name="panelHeight">Height of a panel row of average weight in pixels.</param>
     public void SavePng(string path, int panelWidth = 640, int panelHeight = 440) =>
         ToCanvas(panelWidth, panelHeight).SavePng(path);
+
+    // Panels lay out their own margins (tick labels, keys of different heights); giving every panel in a
+    // row the same top and bottom margin and every panel in a column the same side margins lines up
+    // their data areas, so curves in neighbouring panels can be compared by eye.
+    private void AlignDataAreas(SP.Plot[,] plots, int panelWidth, int[] rowHeights)
+    {
+        var left = new float[Columns];
+        var right = new float[Columns];
+        var top = new float[Rows];
+        var bottom = new float[Rows];
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int c = 0; c < Columns; c++)
+            {
+                plots[r, c].RenderInMemory(panelWidth, rowHeights[r]);
+                SP.PixelRect data = plots[r, c].LastRender.DataRect;
+                left[c] = Math.Max(left[c], data.Left);
+                right[c] = Math.Max(right[c], panelWidth - data.Right);
+                top[r] = Math.Max(top[r], data.Top);
+                bottom[r] = Math.Max(bottom[r], rowHeights[r] - data.Bottom);
+            }
+        }
+
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int c = 0; c < Columns; c++)
+            {
+                plots[r, c].Layout.Fixed(new SP.PixelPadding(left[c], right[c], bottom[r], top[r]));
+            }
+        }
+    }
 
     private int[] RowHeights(int panelHeight)
     {
