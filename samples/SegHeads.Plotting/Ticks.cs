@@ -14,7 +14,8 @@ public sealed class Ticks
     public const int MinimumLabels = 4;
 
     private static readonly double[] LinearMantissas = [5.0, 2.5, 2.0, 1.0];
-    private static readonly int[][] LogMantissaSets = [[1], [1, 2, 5], [1, 2, 3, 5], [1, 2, 3, 4, 5, 6, 8], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+    // 1.5 joins the dense sets so that a range such as 0.35 to 1.8 gets a label above 1.
+    private static readonly double[][] LogMantissaSets = [[1], [1, 2, 5], [1, 2, 3, 5], [1, 1.5, 2, 3, 4, 5, 6, 8], [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9]];
 
     private Ticks(IReadOnlyList<(double Value, string Label)> major, IReadOnlyList<double> minor)
     {
@@ -49,7 +50,7 @@ public sealed class Ticks
     /// <summary>
     /// Ticks for a log axis over [<paramref name="min"/>, <paramref name="max"/>] (both positive): powers
     /// of ten, thinned over many decades; with fewer decades also 2x and 5x (then 3x, then every
-    /// integer multiple); when even that gives fewer than <see cref="MinimumLabels"/> labels, linear nice
+    /// integer multiple, with 1.5); when even that gives fewer than <see cref="MinimumLabels"/> labels, linear nice
     /// ticks inside the range (0.18 to 0.25 is labelled 0.18, 0.2, 0.22, 0.24). Unlabelled multiples of
     /// powers of ten are the minor ticks.
     /// </summary>
@@ -64,7 +65,7 @@ public sealed class Ticks
         int firstDecade = (int)Math.Floor(Math.Log10(min)) - 1;
         int lastDecade = (int)Math.Ceiling(Math.Log10(max)) + 1;
 
-        List<double> InRange(IEnumerable<int> mantissas, int decadeStep = 1)
+        List<double> InRange(IEnumerable<double> mantissas, int decadeStep = 1)
         {
             var list = new List<double>();
             for (int e = firstDecade; e <= lastDecade; e++)
@@ -74,7 +75,7 @@ public sealed class Ticks
                     continue;
                 }
 
-                foreach (int m in mantissas)
+                foreach (double m in mantissas)
                 {
                     double v = m * Math.Pow(10.0, e);
                     if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9))
@@ -107,7 +108,7 @@ public sealed class Ticks
 
         if (labelled is null)
         {
-            foreach (int[] set in LogMantissaSets.Skip(1))
+            foreach (double[] set in LogMantissaSets.Skip(1))
             {
                 var candidate = InRange(set);
                 if (candidate.Count >= MinimumLabels)

@@ -65,6 +65,14 @@ public class TicksTests
         ticks.Minor.Should().Contain(v => Math.Abs(v - 0.3) < 1e-12);
     }
 
+    [Fact]
+    public void Log_LossFromBelowOneToAlmostTwo_HasALabelAboveOne()
+    {
+        var ticks = Ticks.Log(0.35, 1.8);
+
+        ticks.Major.Should().Contain(t => t.Value > 1, "a curve that starts at 1.8 should not have its top decade unlabelled");
+    }
+
     [Theory]
     [MemberData(nameof(LinearRanges))]
     public void Linear_AnyRange_GivesAtLeastFourEvenlySpacedLabels(double min, double max)
