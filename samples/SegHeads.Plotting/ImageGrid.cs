@@ -1,15 +1,19 @@
+using System.Globalization;
+using SkiaSharp;
+
 namespace SegHeads.Plotting;
 
 /// <summary>
 /// Rows of image tiles (e.g. input, ground truth, prediction) with column headers, row captions, integer
-/// upscaling and an optional key of the mask classes that appear.
+/// upscaling (nearest neighbour, so class boundaries stay sharp) and a key of the mask classes that
+/// appear, drawn with SkiaSharp.
 /// </summary>
 public sealed class ImageGrid
 {
     private const int Pad = 12;
     private const int Gap = 8;
-    private static readonly Rgba TextColor = new(34, 34, 34);
-    private static readonly Rgba BorderColor = new(150, 150, 150);
+    private static readonly SKColor TextColor = new(34, 34, 34);
+    private static readonly SKColor BorderColor = new(150, 150, 150);
     private readonly List<(string? Caption, ImageTile[] Tiles)> rows = [];
 
     /// <summary>Creates a grid with the given column headers (may be empty).</summary>
@@ -29,11 +33,11 @@ public sealed class ImageGrid
     /// <summary>Integer upscaling of every tile; 0 (default) picks one so tiles are at least 128 pixels.</summary>
     public int Scale { get; set; }
 
-    /// <summary>Font scale of headers, captions and the class key.</summary>
+    /// <summary>Text size of headers, captions and the class key: 2 is the default, each step changes it by a quarter.</summary>
     public int FontScale { get; set; } = 2;
 
-    /// <summary>Class names for the key under the grid; null draws no key. Classes without a name are
-    /// shown as their index.</summary>
+    /// <summary>Class names for the key under the grid (every class that appears in a mask gets a
+    /// swatch); classes without a name, or all when this is null, are shown as "class k".</summary>
     public IReadOnlyList<string>? ClassNames { get; set; }
 
     /// <summary>Number of rows added so far.</summary>
@@ -53,15 +57,18 @@ public sealed class ImageGrid
         rows.Add((caption, [.. tiles]));
     }
 
-    /// <summary>Renders the grid onto a new white canvas sized to fit.</summary>
-    public Canvas ToCanvas()
+    /// <summary>Renders the grid onto a new white image sized to fit.</summary>
+    public RenderedImage ToCanvas()
     {
         if (rows.Count == 0)
         {
             throw new InvalidOperationException("Add at least one row before rendering.");
         }
 
-        int fs = FontScale;
+        ArgumentOutOfRangeException.ThrowIfLessThan(FontScale, 1);
+        using var font = new SKFont(TextFont.Typeface(bold: false), 13f * (0.5f + (0.25f * FontScale)));
+        using var boldFont = new SKFont(TextFont.Typeface(bold: true), font.Size * 1.1f);
+        int lineHeight = (int)Math.Ceiling(font.Size * 1.3);
         int columns = Math.Max(ColumnHeaders.Count, rows.Max(r => r.Tiles.Length));
         int maxSide = rows.SelectMany(r => r.Tiles).Max(t => Math.Max(t.Width, t.Height));
         int scale = Scale > 0 ? Scale : Math.Max(1, (int)Math.Ceiling(128.0 / maxSide));
@@ -75,30 +82,37 @@ public sealed class ImageGrid
             }
         }
 
-        for (int c = 0; c < columns; c++)
+        for (int c = 0; c < ColumnHeaders.Count; c++)
         {
-            string header = c < ColumnHeaders.Count ? ColumnHeaders[c] : string.Empty;
-            int headerWidth = Canvas.MeasureText(header, fs).Width;
+            int headerWidth = (int)Math.Ceiling(font.MeasureText(ColumnHeaders[c]));
             columnWidths[c] = Math.Max(columnWidths[c], headerWidth == 0 ? 0 : headerWidth + (2 * Gap));
         }
 
         var rowHeights = rows.Select(r => r.Tiles.Max(t => t.Height) * scale).ToArray();
-        int captionWidth = rows.Select(r => r.Caption is null ? 0 : Canvas.MeasureText(r.Caption, fs).Width).Max();
+        int captionWidth = rows.Select(r => r.Caption is null ? 0 : (int)Math.Ceiling(font.MeasureText(r.Caption))).Max();
         int gridLeft = Pad + (captionWidth > 0 ? captionWidth + Gap + 4 : 0);
-        int titleHeight = string.IsNullOrEmpty(Title) ? 0 : Canvas.MeasureText(Title, fs, bold: true).Height + Gap + 4;
-        int headerHeight = ColumnHeaders.Count > 0 ? (8 * fs) + Gap : 0;
+        int titleHeight = string.IsNullOrEmpty(Title) ? 0 : (int)Math.Ceiling(boldFont.Size * 1.3) + Gap;
+        int headerHeight = ColumnHeaders.Count > 0 ? lineHeight + Gap : 0;
         int gridTop = Pad + titleHeight + headerHeight;
         int gridWidth = columnWidths.Sum() + (Gap * (columns - 1));
         int gridHeight = rowHeights.Sum() + (Gap * (rows.Count - 1));
-        int canvasWidth = gridLeft + gridWidth + Pad;
+        int width = Math.Max(gridLeft + gridWidth + Pad, string.IsNullOrEmpty(Title) ? 0 : (int)Math.Ceiling(boldFont.MeasureText(Title)) + (2 * Pad));
 
-        var key = ClassKey(canvasWidth - (2 * Pad), fs);
-        int keyHeight = key.Count == 0 ? 0 : Gap + 4 + ((key.Max(k => k.Line) + 1) * ((9 * fs) + 6));
-        var canvas = new Canvas(canvasWidth, gridTop + gridHeight + keyHeight + Pad);
+        var key = ClassKey(font, width - (2 * Pad));
+        int keyRowHeight = lineHeight + 6;
+        int keyHeight = key.Count == 0 ? 0 : Gap + 4 + ((key.Max(k => k.Line) + 1) * keyRowHeight);
+        int height = gridTop + gridHeight + keyHeight + Pad;
+
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        using var text = new SKPaint { Color = TextColor, IsAntialias = true };
+        using var border = new SKPaint { Color = BorderColor, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
+        float ascent = -font.Metrics.Ascent;
 
         if (!string.IsNullOrEmpty(Title))
         {
-            canvas.DrawText(Title, Pad, Pad, TextColor, fs, bold: true);
+            canvas.DrawText(Title, Pad, Pad - boldFont.Metrics.Ascent, SKTextAlign.Left, boldFont, text);
         }
 
         int columnX = gridLeft;
@@ -106,8 +120,7 @@ public sealed class ImageGrid
         {
             if (c < ColumnHeaders.Count)
             {
-                int width = Canvas.MeasureText(ColumnHeaders[c], fs).Width;
-                canvas.DrawText(ColumnHeaders[c], columnX + ((columnWidths[c] - width) / 2), Pad + titleHeight, TextColor, fs);
+                canvas.DrawText(ColumnHeaders[c], columnX + (columnWidths[c] / 2f), Pad + titleHeight + ascent, SKTextAlign.Center, font, text);
             }
 
             columnX += columnWidths[c] + Gap;
@@ -119,8 +132,7 @@ public sealed class ImageGrid
             var (caption, tiles) = rows[r];
             if (caption is not null)
             {
-                var (width, height) = Canvas.MeasureText(caption, fs);
-                canvas.DrawText(caption, gridLeft - Gap - 4 - width, rowY + ((rowHeights[r] - height) / 2), TextColor, fs);
+                canvas.DrawText(caption, gridLeft - Gap - 4, rowY + (rowHeights[r] / 2f) + (ascent / 2f), SKTextAlign.Right, font, text);
             }
 
             int x = gridLeft;
@@ -129,8 +141,12 @@ public sealed class ImageGrid
                 var tile = tiles[c];
                 int tileX = x + ((columnWidths[c] - (tile.Width * scale)) / 2);
                 int tileY = rowY + ((rowHeights[r] - (tile.Height * scale)) / 2);
-                canvas.DrawImage(tileX, tileY, tile.Width, tile.Height, tile.Pixels, scale);
-                canvas.DrawRect(tileX - 1, tileY - 1, (tile.Width * scale) + 2, (tile.Height * scale) + 2, BorderColor);
+                using (SKImage image = tile.ToSkiaImage())
+                {
+                    canvas.DrawImage(image, SKRect.Create(tileX, tileY, tile.Width * scale, tile.Height * scale), new SKSamplingOptions(SKFilterMode.Nearest), null);
+                }
+
+                canvas.DrawRect(tileX - 0.5f, tileY - 0.5f, (tile.Width * scale) + 1, (tile.Height * scale) + 1, border);
                 x += columnWidths[c] + Gap;
             }
 
@@ -138,44 +154,44 @@ public sealed class ImageGrid
         }
 
         int keyTop = gridTop + gridHeight + Gap + 4;
-        foreach (var (label, color, line, x) in key)
+        int swatch = (int)Math.Round(font.Size);
+        foreach (var (label, color, line, keyX) in key)
         {
-            int y = keyTop + (line * ((9 * fs) + 6));
-            int swatch = 8 * fs;
-            canvas.FillRect(Pad + x, y, swatch, swatch, color);
-            canvas.DrawRect(Pad + x, y, swatch, swatch, BorderColor);
-            canvas.DrawText(label, Pad + x + swatch + 6, y, TextColor, fs);
+            int y = keyTop + (line * keyRowHeight);
+            using var fill = new SKPaint { Color = new SKColor(color.R, color.G, color.B, color.A) };
+            canvas.DrawRect(Pad + keyX, y, swatch, swatch, fill);
+            canvas.DrawRect(Pad + keyX - 0.5f, y - 0.5f, swatch + 1, swatch + 1, border);
+            canvas.DrawText(label, Pad + keyX + swatch + 6, y + (swatch / 2f) + (ascent / 2.6f), SKTextAlign.Left, font, text);
         }
 
-        return canvas;
+        return new RenderedImage(surface, width, height);
     }
 
     /// <summary>Renders the grid and writes it as a PNG file (atomically).</summary>
     /// <param name="path">Destination path.</param>
     public void SavePng(string path) => ToCanvas().SavePng(path);
 
+    /// <summary>Key entries (label, colour) of every class that appears in a mask, ascending.</summary>
+    public IReadOnlyList<(string Label, Rgba Color)> KeyEntries() =>
+        rows.SelectMany(r => r.Tiles).SelectMany(t => t.Classes).Distinct().Order()
+            .Select(k => (ClassNames is not null && k < ClassNames.Count ? ClassNames[k] : "class " + k.ToString(CultureInfo.InvariantCulture), Palette.Category(k)))
+            .ToList();
+
     // Swatch + label for every class that appears in a mask, wrapped to the available width.
-    private List<(string Label, Rgba Color, int Line, int X)> ClassKey(int availableWidth, int fs)
+    private List<(string Label, Rgba Color, int Line, int X)> ClassKey(SKFont font, int availableWidth)
     {
         var result = new List<(string Label, Rgba Color, int Line, int X)>();
-        if (ClassNames is null)
-        {
-            return result;
-        }
-
-        var present = rows.SelectMany(r => r.Tiles).SelectMany(t => t.Classes).Distinct().Order();
         int line = 0, x = 0;
-        foreach (int k in present)
+        foreach (var (label, color) in KeyEntries())
         {
-            string label = k < ClassNames.Count ? ClassNames[k] : k.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            int width = (8 * fs) + 6 + Canvas.MeasureText(label, fs).Width + (4 * Gap);
-            if (x > 0 && x + width - (4 * Gap) > availableWidth)
+            int width = (int)Math.Round(font.Size) + 6 + (int)Math.Ceiling(font.MeasureText(label)) + (3 * Gap);
+            if (x > 0 && x + width - (3 * Gap) > availableWidth)
             {
                 line++;
                 x = 0;
             }
 
-            result.Add((label, Palette.Category(k), line, x));
+            result.Add((label, color, line, x));
             x += width;
         }
 

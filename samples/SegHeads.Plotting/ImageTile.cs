@@ -1,3 +1,5 @@
+using SkiaSharp;
+
 namespace SegHeads.Plotting;
 
 /// <summary>One picture in an <see cref="ImageGrid"/>: an RGB image or a colour-coded class mask.</summary>
@@ -26,7 +28,12 @@ public sealed class ImageTile
     /// <summary>A copy of the tile's pixels: row-major RGBA.</summary>
     public byte[] ToRgbaBytes() => (byte[])rgba.Clone();
 
-    internal ReadOnlySpan<byte> Pixels => rgba;
+    /// <summary>The tile as an unpremultiplied RGBA Skia image (the caller disposes it).</summary>
+    internal SKImage ToSkiaImage()
+    {
+        var info = new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        return SKImage.FromPixelCopy(info, rgba, Width * 4);
+    }
 
     /// <summary>An RGB image from channel-first floats (<c>[3, H, W]</c> flattened) in 0..1.</summary>
     /// <param name="chw">3 * height * width values: all red, then all green, then all blue.</param>

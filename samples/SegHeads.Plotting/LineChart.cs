@@ -1,30 +1,31 @@
+using SkiaSharp;
+using SP = ScottPlot;
+
 namespace SegHeads.Plotting;
 
 /// <summary>
-/// A line chart: series with optional shaded bands and markers, nice ticks, gridlines, optional log-scale
-/// y and a legend placed in the plot corner that hides the least data. Render several into one
-/// <see cref="Canvas"/> (see <see cref="Figure"/>) or save one directly with <see cref="SavePng"/>.
+/// A line chart drawn by ScottPlot: series with optional shaded bands and markers, linear or log axes
+/// (each with at least <see cref="Ticks.MinimumLabels"/> labelled ticks, see <see cref="Ticks"/>) and a
+/// key of the named series below the plot. Put several into a <see cref="Figure"/> or save one alone
+/// with <see cref="SavePng"/>.
 /// </summary>
 public sealed class LineChart
 {
-    private const int Pad = 10;
-    private const int TickLength = 4;
-    private static readonly Rgba TextColor = new(34, 34, 34);
-    private static readonly Rgba FrameColor = new(96, 96, 96);
-    private static readonly Rgba GridColor = new(226, 226, 226);
-    private static readonly Rgba MinorGridColor = new(242, 242, 242);
-
     /// <summary>Title drawn above the plot, or null.</summary>
     public string? Title { get; set; }
 
     /// <summary>X-axis label, or null.</summary>
     public string? XLabel { get; set; }
 
-    /// <summary>Y-axis label (drawn rotated), or null.</summary>
+    /// <summary>Y-axis label, or null.</summary>
     public string? YLabel { get; set; }
 
     /// <summary>Log-scale y axis; values that are not positive are not drawn (they break lines).</summary>
     public bool LogY { get; set; }
+
+    /// <summary>Log-scale x axis, for curves whose change happens early (training loss over steps);
+    /// x values that are not positive are not drawn.</summary>
+    public bool LogX { get; set; }
 
     /// <summary>Fixed lower x limit; null fits the data.</summary>
     public double? XMin { get; set; }
@@ -38,13 +39,16 @@ public sealed class LineChart
     /// <summary>Fixed upper y limit; null fits the data.</summary>
     public double? YMax { get; set; }
 
-    /// <summary>Whether to draw the legend (series with an empty name are always left out).</summary>
+    /// <summary>Whether to draw the key (series with an empty name are always left out of it).</summary>
     public bool ShowLegend { get; set; } = true;
 
-    /// <summary>Font scale of tick labels and the legend; titles and axis labels use one step more.</summary>
+    /// <summary>Text size: 1 is the default, each step up enlarges all text by a quarter.</summary>
     public int FontScale { get; set; } = 1;
 
-    /// <summary>The series, drawn in order (later on top).</summary>
+    /// <summary>A horizontal reference line (e.g. 0 for a residual panel), or null.</summary>
+    public double? ReferenceY { get; set; }
+
+    /// <summary>The series, drawn in order (later on top; bands under all lines).</summary>
     public IList<Series> Series { get; } = new List<Series>();
 
     /// <summary>Appends a series.</summary>
@@ -58,7 +62,7 @@ public sealed class LineChart
     }
 
     /// <summary>Appends a plain line.</summary>
-    /// <param name="name">Legend text.</param>
+    /// <param name="name">Key text.</param>
     /// <param name="x">X values.</param>
     /// <param name="y">Y values.</param>
     /// <param name="style">Solid, dashed or dotted.</param>
@@ -68,7 +72,7 @@ public sealed class LineChart
         Add(new Series(name, x, y) { Style = style, Color = color });
 
     /// <summary>Appends the mean of several runs with a shaded spread band (see <see cref="Series.FromRuns"/>).</summary>
-    /// <param name="name">Legend text.</param>
+    /// <param name="name">Key text.</param>
     /// <param name="x">Shared x values.</param>
     /// <param name="runs">One y list per run.</param>
     /// <param name="spread">Min-max or plus/minus one standard deviation.</param>
@@ -81,102 +85,41 @@ public sealed class LineChart
         return Add(series);
     }
 
-    /// <summary>Renders the chart into the rectangle (<paramref name="x"/>, <paramref name="y"/>,
-    /// <paramref name="width"/>, <paramref name="height"/>) of <paramref name="canvas"/>.</summary>
-    /// <param name="canvas">Target canvas.</param>
-    /// <param name="x">Left edge of the chart's rectangle.</param>
-    /// <param name="y">Top edge of the chart's rectangle.</param>
-    /// <param name="width">Width of the rectangle.</param>
-    /// <param name="height">Height of the rectangle.</param>
-    public void Render(Canvas canvas, int x, int y, int width, int height)
+    /// <summary>The visible x range and its ticks (data units), as drawn.</summary>
+    internal (double Min, double Max, Ticks Ticks) XAxis()
     {
-        ArgumentNullException.ThrowIfNull(canvas);
-        ArgumentOutOfRangeException.ThrowIfLessThan(FontScale, 1);
-        int fs = FontScale;
-        int ls = FontScale + 1;
-
-        var plot = Layout(x, y, width, height, reserveRight: 0);
-        if (plot is null)
-        {
-            return;
-        }
-
-        var projected = Project(plot);
-        var legend = ShowLegend ? Legend.Create(projected, fs) : null;
-        (int X, int Y)? legendAt = null;
-        if (legend is not null)
-        {
-            // Inside, in the corner hiding the least data; outside on the right if every corner hides a lot.
-            var inside = legend.BestCorner(plot, projected);
-            if (inside is { Score: <= Legend.AcceptableOverlap } corner)
-            {
-                legendAt = (corner.X, corner.Y);
-            }
-            else if (Layout(x, y, width, height, reserveRight: legend.Width + Legend.OutsideGap) is { } narrowed
-                     && narrowed.Width >= plot.Width * 0.6)
-            {
-                plot = narrowed;
-                projected = Project(plot);
-                legendAt = (plot.Left + plot.Width + Legend.OutsideGap, plot.Top);
-            }
-            else if (inside is { } fallback)
-            {
-                legendAt = (fallback.X, fallback.Y);
-            }
-        }
-
-        DrawGrid(canvas, plot);
-        canvas.SetClip(plot.Left, plot.Top, plot.Width, plot.Height);
-        foreach (var p in projected)
-        {
-            foreach (var polygon in p.BandPolygons)
-            {
-                canvas.FillPolygon(polygon, p.Color.WithOpacity(p.Series.BandOpacity));
-            }
-        }
-
-        foreach (var p in projected)
-        {
-            DrawLineAndMarkers(canvas, p);
-        }
-
-        canvas.ResetClip();
-        canvas.DrawRect(plot.Left, plot.Top, plot.Width, plot.Height, FrameColor);
-        DrawTicks(canvas, plot, fs, x, width);
-
-        if (!string.IsNullOrEmpty(Title))
-        {
-            int titleWidth = Canvas.MeasureText(Title, ls, bold: true).Width;
-            int titleX = Math.Clamp(plot.Left + ((plot.Width - titleWidth) / 2), x + Pad, Math.Max(x + Pad, x + width - Pad - titleWidth));
-            canvas.DrawText(Title, titleX, y + Pad, TextColor, ls, bold: true);
-        }
-
-        if (!string.IsNullOrEmpty(XLabel))
-        {
-            int labelWidth = Canvas.MeasureText(XLabel, ls).Width;
-            canvas.DrawText(XLabel, plot.Left + ((plot.Width - labelWidth) / 2), plot.Bottom + TickLength + 6 + (7 * fs) + 8, TextColor, ls);
-        }
-
-        if (!string.IsNullOrEmpty(YLabel))
-        {
-            int labelWidth = Canvas.MeasureText(YLabel, ls).Width;
-            canvas.DrawTextVertical(YLabel, x + Pad, plot.Top + ((plot.Height - labelWidth) / 2), TextColor, ls);
-        }
-
-        if (legend is not null && legendAt is { } at)
-        {
-            legend.Draw(canvas, at.X, at.Y, TextColor);
-        }
+        // Only x values whose point can be drawn: a log-y series that starts at 0 must not stretch the x axis.
+        var xs = Series.SelectMany(s => s.X.Where((x, i) => Drawable(s.Y[i], LogY)
+                                                           || (s.Lower is not null && Drawable(s.Lower[i], LogY) && Drawable(s.Upper![i], LogY))));
+        var (min, max) = Fit(xs, LogX, XMin, XMax, margin: 0.0);
+        return (min, max, LogX ? Ticks.Log(min, max) : Ticks.Linear(min, max));
     }
 
-    /// <summary>Renders the chart alone onto a new white canvas.</summary>
+    /// <summary>The visible y range and its ticks (data units), as drawn.</summary>
+    internal (double Min, double Max, Ticks Ticks) YAxis()
+    {
+        var values = Series.SelectMany(s => s.Y.Concat(s.Lower ?? []).Concat(s.Upper ?? []));
+        if (ReferenceY is { } reference)
+        {
+            values = values.Append(reference);
+        }
+
+        var (min, max) = Fit(values, LogY, YMin, YMax, margin: 0.04);
+        return (min, max, LogY ? Ticks.Log(min, max) : Ticks.Linear(min, max));
+    }
+
+    /// <summary>Renders the chart alone (key below the plot).</summary>
     /// <param name="width">Image width in pixels.</param>
     /// <param name="height">Image height in pixels.</param>
-    public Canvas ToCanvas(int width = 900, int height = 500)
+    public RenderedImage ToCanvas(int width = 900, int height = 500)
     {
-        var canvas = new Canvas(width, height);
-        Render(canvas, 0, 0, width, height);
-        return canvas;
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 100);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 100);
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        surface.Canvas.Clear(SKColors.White);
+        using SP.Plot plot = BuildPlot(ShowLegend);
+        PlotRendering.Draw(plot, surface.Canvas, 0, 0, width, height);
+        return new RenderedImage(surface, width, height);
     }
 
     /// <summary>Renders the chart alone and writes it as a PNG file (atomically).</summary>
@@ -185,185 +128,242 @@ public sealed class LineChart
     /// <param name="height">Image height in pixels.</param>
     public void SavePng(string path, int width = 900, int height = 500) => ToCanvas(width, height).SavePng(path);
 
+    /// <summary>Key entries of the named series, in order.</summary>
+    internal List<SP.LegendItem> LegendItems() =>
+        Series.Select((s, i) => (Series: s, Index: i))
+            .Where(e => e.Series.Name.Length > 0)
+            .Select(e => LegendItem(e.Series, ColorOf(e.Index)))
+            .ToList();
+
+    /// <summary>A ScottPlot plot of this chart; the key goes below the plot when <paramref name="legend"/> is set.</summary>
+    internal SP.Plot BuildPlot(bool legend)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(FontScale, 1);
+        var plot = new SP.Plot();
+        TextFont.Apply(plot);
+        float scale = 1f + (0.25f * (FontScale - 1));
+        if (!string.IsNullOrEmpty(Title))
+        {
+            plot.Title(Title, 15 * scale);
+        }
+
+        if (!string.IsNullOrEmpty(XLabel))
+        {
+            plot.XLabel(XLabel, 13 * scale);
+        }
+
+        if (!string.IsNullOrEmpty(YLabel))
+        {
+            plot.YLabel(YLabel, 13 * scale);
+        }
+
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 11 * scale;
+        plot.Axes.Left.TickLabelStyle.FontSize = 11 * scale;
+        plot.Grid.MajorLineColor = new SP.Color(0, 0, 0, 28);
+        plot.Grid.MinorLineColor = new SP.Color(0, 0, 0, 12);
+        plot.Grid.MinorLineWidth = 1;
+
+        var (xMin, xMax, xTicks) = XAxis();
+        var (yMin, yMax, yTicks) = YAxis();
+        plot.Axes.Bottom.TickGenerator = Manual(xTicks, LogX);
+        plot.Axes.Left.TickGenerator = Manual(yTicks, LogY);
+
+        var colors = Enumerable.Range(0, Series.Count).Select(ColorOf).ToArray();
+        for (int i = 0; i < Series.Count; i++)
+        {
+            AddBand(plot, Series[i], colors[i]);
+        }
+
+        if (ReferenceY is { } reference)
+        {
+            var line = plot.Add.HorizontalLine(ToAxis(reference, LogY));
+            line.Color = new SP.Color(90, 90, 90);
+            line.LineWidth = 1;
+        }
+
+        for (int i = 0; i < Series.Count; i++)
+        {
+            AddLine(plot, Series[i], colors[i]);
+        }
+
+        plot.Axes.SetLimits(ToAxis(xMin, LogX), ToAxis(xMax, LogX), ToAxis(yMin, LogY), ToAxis(yMax, LogY));
+        var items = LegendItems();
+        if (legend && items.Count > 0)
+        {
+            plot.Legend.ManualItems.AddRange(items);
+            plot.Legend.FontSize = 11 * scale;
+            plot.Legend.OutlineColor = new SP.Color(0, 0, 0, 40);
+            plot.Legend.ShadowColor = new SP.Color(0, 0, 0, 0);
+            plot.ShowLegend(SP.Edge.Bottom);
+        }
+        else
+        {
+            plot.HideLegend();
+        }
+
+        return plot;
+    }
+
+    internal static SP.MarkerShape ToScottPlot(MarkerShape shape) => shape switch
+    {
+        MarkerShape.Circle => SP.MarkerShape.FilledCircle,
+        MarkerShape.Square => SP.MarkerShape.FilledSquare,
+        MarkerShape.Diamond => SP.MarkerShape.FilledDiamond,
+        MarkerShape.OpenCircle => SP.MarkerShape.OpenCircle,
+        _ => SP.MarkerShape.None,
+    };
+
+    internal static SP.Color ToScottPlot(Rgba color) => new(color.R, color.G, color.B, color.A);
+
     private Rgba ColorOf(int index) => Series[index].Color ?? Palette.Category(index);
 
-    private IEnumerable<double> YValues()
+    private static SP.LegendItem LegendItem(Series series, Rgba color)
     {
-        foreach (var s in Series)
+        var c = ToScottPlot(color);
+        var item = new SP.LegendItem
         {
-            foreach (double v in s.Y)
-            {
-                yield return v;
-            }
-
-            foreach (double v in (s.Lower ?? []).Concat(s.Upper ?? []))
-            {
-                yield return v;
-            }
+            LabelText = series.Name,
+            LineColor = c,
+            LineWidth = (float)series.LineWidth,
+            LinePattern = Pattern(series.Style),
+            MarkerShape = ToScottPlot(series.Marker),
+            MarkerSize = MarkerSize(series),
+            MarkerFillColor = c,
+            MarkerLineColor = c,
+            MarkerLineWidth = 1.5f,
+        };
+        if (series.Lower is not null)
+        {
+            item.FillColor = ToScottPlot(color.WithOpacity(series.BandOpacity));
         }
+
+        return item;
     }
 
-    private static void DrawGrid(Canvas canvas, PlotArea plot)
+    private static float MarkerSize(Series series) =>
+        series.MarkerSize > 0 ? (float)series.MarkerSize : (float)Math.Max(6.0, (series.LineWidth * 2) + 3);
+
+    private static SP.LinePattern Pattern(LineStyle style) => style switch
     {
-        foreach (double v in plot.YAxis.MinorTicks)
-        {
-            canvas.FillRect(plot.Left, plot.PixelRowOf(v), plot.Width, 1, MinorGridColor);
-        }
+        LineStyle.Dashed => SP.LinePattern.Dashed,
+        LineStyle.Dotted => SP.LinePattern.Dotted,
+        _ => SP.LinePattern.Solid,
+    };
 
-        foreach (var (v, _) in plot.XAxis.Ticks)
-        {
-            canvas.FillRect(plot.PixelColumnOf(v), plot.Top, 1, plot.Height, GridColor);
-        }
-
-        foreach (var (v, _) in plot.YAxis.Ticks)
-        {
-            canvas.FillRect(plot.Left, plot.PixelRowOf(v), plot.Width, 1, GridColor);
-        }
-    }
-
-    private static void DrawTicks(Canvas canvas, PlotArea plot, int fs, int chartLeft, int chartWidth)
+    private void AddBand(SP.Plot plot, Series series, Rgba color)
     {
-        foreach (var (v, label) in plot.XAxis.Ticks)
-        {
-            int column = plot.PixelColumnOf(v);
-            canvas.FillRect(column, plot.Bottom, 1, TickLength, FrameColor);
-            int labelWidth = Canvas.MeasureText(label, fs).Width;
-            int labelX = Math.Clamp(column - (labelWidth / 2), chartLeft, Math.Max(chartLeft, chartLeft + chartWidth - labelWidth));
-            canvas.DrawText(label, labelX, plot.Bottom + TickLength + 4, TextColor, fs);
-        }
-
-        foreach (var (v, label) in plot.YAxis.Ticks)
-        {
-            int row = plot.PixelRowOf(v);
-            canvas.FillRect(plot.Left - TickLength, row, TickLength, 1, FrameColor);
-            int labelWidth = Canvas.MeasureText(label, fs).Width;
-            canvas.DrawText(label, plot.Left - TickLength - 4 - labelWidth, row - ((7 * fs) / 2), TextColor, fs);
-        }
-    }
-
-    // Places the plot rectangle and fits both axes; null when the rectangle is too small to draw in.
-    private PlotArea? Layout(int x, int y, int width, int height, int reserveRight)
-    {
-        int fs = FontScale;
-        int labelTextHeight = 7 * (FontScale + 1);
-        int plotTop = y + Pad + (string.IsNullOrEmpty(Title) ? 4 : labelTextHeight + 12);
-        int plotBottom = y + height - Pad - (7 * fs) - TickLength - 6
-            - (string.IsNullOrEmpty(XLabel) ? 0 : labelTextHeight + 8);
-        int plotHeight = plotBottom - plotTop;
-        if (plotHeight < 20)
-        {
-            return null;
-        }
-
-        var yAxis = Axis.Create(YValues(), LogY, YMin, YMax, Math.Clamp(plotHeight / 40, 3, 9), margin: 0.04);
-        int yTickWidth = yAxis.Ticks.Select(t => Canvas.MeasureText(t.Label, fs).Width).DefaultIfEmpty(0).Max();
-        int plotLeft = x + Pad + (string.IsNullOrEmpty(YLabel) ? 0 : labelTextHeight + 10) + yTickWidth + TickLength + 4;
-        int plotRight = x + width - Pad - Math.Max(12 * fs, reserveRight);
-        int plotWidth = plotRight - plotLeft;
-        if (plotWidth < 20)
-        {
-            return null;
-        }
-
-        var xAxis = Axis.Create(Series.SelectMany(s => s.X), log: false, XMin, XMax, Math.Clamp(plotWidth / 60, 3, 10), margin: 0.0);
-        return new PlotArea(plotLeft, plotTop, plotWidth, plotHeight, xAxis, yAxis);
-    }
-
-    // Maps every series to pixel coordinates: its polyline (NaN where it breaks) and band polygons.
-    private List<ProjectedSeries> Project(PlotArea plot)
-    {
-        var result = new List<ProjectedSeries>(Series.Count);
-        for (int s = 0; s < Series.Count; s++)
-        {
-            var series = Series[s];
-            var line = new List<(double X, double Y)>(series.X.Count);
-            for (int i = 0; i < series.X.Count; i++)
-            {
-                line.Add(plot.ToPixel(series.X[i], series.Y[i]));
-            }
-
-            var polygons = new List<List<(double X, double Y)>>();
-            if (series.Lower is { } lower && series.Upper is { } upper)
-            {
-                // Each run of consecutive drawable x becomes one polygon: along the upper edge, back along the lower.
-                var top = new List<(double X, double Y)>();
-                var bottom = new List<(double X, double Y)>();
-                for (int i = 0; i <= series.X.Count; i++)
-                {
-                    if (i < series.X.Count && TryBandPoint(plot, series.X[i], lower[i], upper[i], out var t, out var b))
-                    {
-                        top.Add(t);
-                        bottom.Add(b);
-                        continue;
-                    }
-
-                    if (top.Count >= 2)
-                    {
-                        bottom.Reverse();
-                        polygons.Add([.. top, .. bottom]);
-                    }
-
-                    top.Clear();
-                    bottom.Clear();
-                }
-            }
-
-            result.Add(new ProjectedSeries(series, ColorOf(s), line, polygons));
-        }
-
-        return result;
-    }
-
-    private static void DrawLineAndMarkers(Canvas canvas, ProjectedSeries projected)
-    {
-        var series = projected.Series;
-        if (series.LineWidth > 0)
-        {
-            canvas.DrawPolyline(projected.Line, projected.Color, series.LineWidth, series.Style);
-        }
-
-        if (series.Marker != MarkerShape.None)
-        {
-            foreach (var p in projected.Line)
-            {
-                DrawMarker(canvas, series.Marker, p.X, p.Y, MarkerRadius(series), projected.Color);
-            }
-        }
-    }
-
-    internal static double MarkerRadius(Series series) => Math.Max(2.5, series.LineWidth * 1.6);
-
-    private static bool TryBandPoint(PlotArea plot, double x, double lower, double upper, out (double X, double Y) top, out (double X, double Y) bottom)
-    {
-        // On a log axis a band edge at or below zero is pinned to the bottom of the plot.
-        double lowerFraction = plot.YAxis.IsLog && lower <= 0 ? 0.0 : plot.YAxis.Fraction(lower);
-        top = plot.ToPixel(x, upper);
-        bottom = (top.X, plot.RowOfFraction(lowerFraction));
-        return double.IsFinite(top.X) && double.IsFinite(top.Y) && double.IsFinite(bottom.Y);
-    }
-
-    internal static void DrawMarker(Canvas canvas, MarkerShape shape, double x, double y, double radius, Rgba color)
-    {
-        if (!double.IsFinite(x) || !double.IsFinite(y))
+        if (series.Lower is null || series.Upper is null)
         {
             return;
         }
 
-        switch (shape)
+        foreach (var segment in Segments(series.X, i => [series.Lower[i], series.Upper[i]]))
         {
-            case MarkerShape.Circle:
-                canvas.FillCircle(x, y, radius, color);
-                break;
-            case MarkerShape.Square:
-                double h = radius * 0.9;
-                canvas.FillPolygon([(x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h)], color);
-                break;
-            case MarkerShape.Diamond:
-                double d = radius * 1.25;
-                canvas.FillPolygon([(x, y - d), (x + d, y), (x, y + d), (x - d, y)], color);
-                break;
-            default:
-                break;
+            var xs = segment.Select(i => ToAxis(series.X[i], LogX)).ToArray();
+            var lower = segment.Select(i => ToAxis(series.Lower[i], LogY)).ToArray();
+            var upper = segment.Select(i => ToAxis(series.Upper[i], LogY)).ToArray();
+            var fill = plot.Add.FillY(xs, lower, upper);
+            fill.FillColor = ToScottPlot(color.WithOpacity(series.BandOpacity));
+            fill.LineWidth = 0;
+            fill.MarkerShape = SP.MarkerShape.None;
         }
+    }
+
+    private void AddLine(SP.Plot plot, Series series, Rgba color)
+    {
+        var c = ToScottPlot(color);
+        foreach (var segment in Segments(series.X, i => [series.Y[i]]))
+        {
+            var xs = segment.Select(i => ToAxis(series.X[i], LogX)).ToArray();
+            var ys = segment.Select(i => ToAxis(series.Y[i], LogY)).ToArray();
+            if (series.LineWidth > 0)
+            {
+                var line = plot.Add.ScatterLine(xs, ys, c);
+                line.LineWidth = (float)series.LineWidth;
+                line.LinePattern = Pattern(series.Style);
+            }
+
+            if (series.Marker != MarkerShape.None)
+            {
+                int every = Math.Max(1, series.MarkerEvery);
+                var mx = xs.Where((_, k) => k % every == 0).ToArray();
+                var my = ys.Where((_, k) => k % every == 0).ToArray();
+                var markers = plot.Add.ScatterPoints(mx, my, c);
+                markers.MarkerShape = ToScottPlot(series.Marker);
+                markers.MarkerSize = MarkerSize(series);
+                markers.MarkerLineWidth = 1.5f;
+            }
+        }
+    }
+
+    // Runs of consecutive indices whose x and values can be drawn on this chart's axes.
+    private List<List<int>> Segments(IReadOnlyList<double> x, Func<int, double[]> values)
+    {
+        var segments = new List<List<int>>();
+        List<int>? current = null;
+        for (int i = 0; i < x.Count; i++)
+        {
+            bool ok = Drawable(x[i], LogX) && values(i).All(v => Drawable(v, LogY));
+            if (!ok)
+            {
+                current = null;
+                continue;
+            }
+
+            if (current is null)
+            {
+                current = [];
+                segments.Add(current);
+            }
+
+            current.Add(i);
+        }
+
+        return segments;
+    }
+
+    private static bool Drawable(double value, bool log) => double.IsFinite(value) && (!log || value > 0);
+
+    private static double ToAxis(double value, bool log) => log ? Math.Log10(value) : value;
+
+    private static SP.TickGenerators.NumericManual Manual(Ticks ticks, bool log)
+    {
+        var generator = new SP.TickGenerators.NumericManual();
+        foreach (var (value, label) in ticks.Major)
+        {
+            generator.AddMajor(ToAxis(value, log), label);
+        }
+
+        foreach (double value in ticks.Minor)
+        {
+            generator.AddMinor(ToAxis(value, log));
+        }
+
+        return generator;
+    }
+
+    // Visible range: the data (or the fixed limits) padded by a fraction of its span, in log space on log axes.
+    private static (double Min, double Max) Fit(IEnumerable<double> data, bool log, double? fixedMin, double? fixedMax, double margin)
+    {
+        var values = data.Where(v => Drawable(v, log)).Select(v => ToAxis(v, log)).ToList();
+        double? lo = fixedMin is { } a && Drawable(a, log) ? ToAxis(a, log) : null;
+        double? hi = fixedMax is { } b && Drawable(b, log) ? ToAxis(b, log) : null;
+        double dataMin = lo ?? (values.Count > 0 ? values.Min() : 0.0);
+        double dataMax = hi ?? (values.Count > 0 ? values.Max() : 1.0);
+        if (dataMax < dataMin)
+        {
+            (dataMin, dataMax) = (dataMax, dataMin);
+        }
+
+        if (dataMax - dataMin < 1e-12 * Math.Max(1.0, Math.Abs(dataMax)))
+        {
+            double half = log ? 0.15 : Math.Max(Math.Abs(dataMax) * 0.1, 0.5);
+            (dataMin, dataMax) = (dataMin - half, dataMax + half);
+        }
+
+        double span = dataMax - dataMin;
+        double min = lo ?? dataMin - (margin * span);
+        double max = hi ?? dataMax + (margin * span);
+        return log ? (Math.Pow(10.0, min), Math.Pow(10.0, max)) : (min, max);
     }
 }

@@ -1,6 +1,6 @@
 namespace SegHeads.Plotting;
 
-/// <summary>A marker drawn at every finite data point of a series.</summary>
+/// <summary>A marker drawn at the data points of a series.</summary>
 public enum MarkerShape
 {
     /// <summary>No markers.</summary>
@@ -14,4 +14,7 @@ public enum MarkerShape
 
     /// <summary>A filled diamond.</summary>
     Diamond,
+
+    /// <summary>A circle outline: a line drawn under it stays visible (theory markers over a simulation).</summary>
+    OpenCircle,
 }

@@ -43,8 +43,14 @@ public sealed class Series
     /// <summary>Line width in pixels (0 hides the line, e.g. for a markers-only series).</summary>
     public double LineWidth { get; set; } = 2.0;
 
-    /// <summary>Marker drawn at each finite point.</summary>
+    /// <summary>Marker drawn at the finite points (see <see cref="MarkerEvery"/>).</summary>
     public MarkerShape Marker { get; set; } = MarkerShape.None;
+
+    /// <summary>Marker size in pixels; 0 picks one from the line width.</summary>
+    public double MarkerSize { get; set; }
+
+    /// <summary>Draw a marker at every n-th point only (1 = every point), so dense series keep the line visible.</summary>
+    public int MarkerEvery { get; set; } = 1;
 
     /// <summary>Lower edge of the shaded band, or null for no band.</summary>
     public IReadOnlyList<double>? Lower { get; private set; }

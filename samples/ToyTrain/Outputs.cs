@@ -50,9 +50,10 @@ internal static class Outputs
         var figure = new Figure(1, 2) { Title = $"ToyTrain: {head}" };
         LineChart loss = figure[0, 0];
         loss.Title = "training loss";
-        loss.XLabel = "step";
+        loss.XLabel = "step (log scale)";
         loss.YLabel = "cross-entropy";
         loss.LogY = true;
+        loss.LogX = true;
         double[] steps = history.Steps.Select(s => (double)s.Step).ToArray();
         double[] losses = history.Steps.Select(s => s.Loss).ToArray();
         loss.AddLine("per step", steps, losses, color: new Rgba(170, 190, 220));
@@ -73,7 +74,7 @@ internal static class Outputs
     public static void PlotPredictions(string path, SegmentationModel model, InMemoryDataset data, int count)
     {
         count = Math.Min(count, data.Count);
-        var grid = new ImageGrid("input", "ground truth", "prediction") { Title = $"predictions of {model.Head.Spec}", Scale = 3 };
+        var grid = new ImageGrid("input", "ground truth", "prediction") { Title = $"predictions of {model.Head.Spec}", Scale = 3, ClassNames = ToyShapes.ClassNames };
         using var scope = NewDisposeScope();
         var (images, masks) = data.GetBatch(Enumerable.Range(0, count).Select(i => (long)i).ToArray());
         Tensor predicted = model.Predict(images.to(model.parameters().First().device)).cpu();

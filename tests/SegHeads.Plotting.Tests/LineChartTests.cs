@@ -1,160 +1,101 @@
 namespace SegHeads.Plotting.Tests;
 
-public class LineChartTests
+public sealed class LineChartTests : IDisposable
 {
-    private static readonly Rgba Red = new(255, 0, 0);
+    private static readonly double[] Steps = Enumerable.Range(1, 400).Select(i => (double)i).ToArray();
+    private readonly RenderedPng temp = new();
 
     [Fact]
-    public void Render_SeriesWithNaNPoint_StillDrawsBothPiecesWithAGap()
+    public void SavePng_LinesBandsAndMarkers_DecodesAtTheRequestedSizeWithContent()
     {
-        double[] x = [.. Enumerable.Range(0, 11).Select(i => (double)i)];
-        double[] y = [1, 1, 1, 1, 1, double.NaN, 1, 1, 1, 1, 1];
-        var chart = new LineChart { YMin = 0, YMax = 2, ShowLegend = false };
-        chart.AddLine("flat", x, y, color: Red);
+        var chart = new LineChart { Title = "loss", XLabel = "step", YLabel = "loss" };
+        chart.AddRuns("3-3-1", Steps, [Curve(0.20, 1.0), Curve(0.21, 1.1), Curve(0.19, 0.9)]);
+        chart.AddLine("5x5", Steps, Curve(0.18, 1.2), LineStyle.Dashed).Marker = MarkerShape.Circle;
+        string path = temp.PathFor("chart.png");
 
-        var canvas = chart.ToCanvas(400, 200);
+        chart.SavePng(path, 700, 420);
 
-        var redColumns = Enumerable.Range(0, canvas.Width)
-            .Where(c => Enumerable.Range(0, canvas.Height).Any(r => canvas.GetPixel(c, r) == Red))
-            .ToList();
-        redColumns.Should().NotBeEmpty();
-        int first = redColumns[0], last = redColumns[^1];
-        var missing = Enumerable.Range(first, last - first + 1).Except(redColumns).ToList();
-        missing.Should().HaveCountGreaterThan(20, "the NaN point removes the two segments around x = 5");
-        missing.Should().OnlyContain(c => c > first + ((last - first) / 4) && c < last - ((last - first) / 4));
+        using var bitmap = RenderedPng.Decode(path);
+        bitmap.Width.Should().Be(700);
+        bitmap.Height.Should().Be(420);
+        RenderedPng.DistinctColours(bitmap).Should().BeGreaterThan(50);
+        RenderedPng.InkFraction(bitmap).Should().BeInRange(0.01, 0.6);
+        RenderedPng.Count(bitmap, Palette.Category(1)).Should().BeGreaterThan(20, "the dashed line and its markers are drawn in the second colour");
     }
 
     [Fact]
-    public void Render_LogYWithZeroAndNegativeValues_SkipsThemWithoutThrowing()
+    public void LogAxes_NarrowLossRange_HaveAtLeastFourLabelledTicksEach()
     {
-        var chart = new LineChart { LogY = true, Title = "loss", XLabel = "step", YLabel = "loss" };
-        chart.Add(new Series("runs", [0, 1, 2, 3], [1.0, 0.0, -1.0, 0.01]).WithBand([0.5, -1, 0, 0.001], [2, 1, 1, 0.1]));
+        var chart = new LineChart { LogX = true, LogY = true };
+        double[] loss = Curve(0.18, 0.07);
+        chart.AddLine("loss", Steps, loss);
 
-        var act = () => chart.ToCanvas(300, 200);
+        var (xMin, xMax, xTicks) = chart.XAxis();
+        var (yMin, yMax, yTicks) = chart.YAxis();
 
-        act.Should().NotThrow();
+        xMin.Should().BeApproximately(1, 1e-9);
+        xMax.Should().BeApproximately(400, 1e-6);
+        yMin.Should().BeLessThan(loss.Min()).And.BeGreaterThan(0.17);
+        yMax.Should().BeGreaterThan(loss.Max()).And.BeLessThan(0.26);
+        xTicks.Major.Count.Should().BeGreaterThanOrEqualTo(Ticks.MinimumLabels);
+        yTicks.Major.Count.Should().BeGreaterThanOrEqualTo(Ticks.MinimumLabels);
     }
 
     [Fact]
-    public void Render_Band_IsFilledSemiTransparentlyBetweenItsEdges()
+    public void LogY_NonPositiveValues_AreLeftOutOfTheAxisRange()
     {
-        var chart = new LineChart { YMin = 0, YMax = 10, XMin = 0, XMax = 1, ShowLegend = false };
-        chart.Add(new Series("band", [0, 1], [5, 5]) { Color = Red, LineWidth = 0 }.WithBand([2, 2], [8, 8]));
+        var chart = new LineChart { LogY = true };
+        chart.AddLine("gap", [0, 20, 40], [0, 1.9, 0.5]);
 
-        var canvas = chart.ToCanvas(300, 300);
+        var (xMin, _, _) = chart.XAxis();
+        var (yMin, _, _) = chart.YAxis();
 
-        // Somewhere inside the band, well away from the grid lines, the pixel is a light red.
-        var inside = FindPixels(canvas, p => p.R == 255 && p.G is > 150 and < 255 && p.G == p.B);
-        inside.Should().HaveCountGreaterThan(1000);
-        var outside = FindPixels(canvas, p => p == Red);
-        outside.Should().BeEmpty("a band alone is never drawn opaque");
+        xMin.Should().Be(20, "the point at x = 0 has y = 0, which a log axis cannot show");
+        yMin.Should().BeGreaterThan(0);
     }
 
     [Fact]
-    public void Render_IntoSubRectangle_LeavesTheRestOfTheCanvasUntouched()
-    {
-        var chart = new LineChart { Title = "curves" };
-        chart.AddLine("loss", [0, 1, 2], [3, 2, 1]);
-        var canvas = new Canvas(600, 200);
-
-        chart.Render(canvas, 300, 0, 300, 200);
-
-        FindPixels(canvas, p => p != Rgba.White).Should().OnlyContain(p => p.X >= 300);
-        FindPixels(canvas, p => p != Rgba.White).Should().NotBeEmpty();
-    }
-
-    [Fact]
-    public void Render_EmptyChartOrTinyArea_DoesNotThrow()
-    {
-        var chart = new LineChart { Title = "nothing yet" };
-
-        var act = () =>
-        {
-            chart.ToCanvas(300, 200);
-            chart.ToCanvas(20, 20);
-        };
-
-        act.Should().NotThrow();
-    }
-
-    [Fact]
-    public void SavePng_WritesDecodableImageOfRequestedSize()
-    {
-        var chart = new LineChart { Title = "curves", XLabel = "step", YLabel = "loss" };
-        chart.AddLine("loss", [0, 100, 200], [2.3, 1.1, 0.7]).Marker = MarkerShape.Circle;
-        chart.AddLine("theory", [0, 100, 200], [2.0, 1.0, 0.5], LineStyle.Dashed);
-        string path = Path.Combine(Path.GetTempPath(), $"segheads-chart-{Guid.NewGuid():N}.png");
-        try
-        {
-            chart.SavePng(path);
-
-            var image = PngTestDecoder.Decode(File.ReadAllBytes(path));
-            (image.Width, image.Height).Should().Be((900, 500));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    [Fact]
-    public void Render_LegendWithFreeCorner_StaysInsideThePlot()
+    public void BuildPlot_NamedSeries_AreTheKeyAndUnnamedOnesAreNot()
     {
         var chart = new LineChart();
-        chart.AddLine("rising", [0, 1, 2, 3], [0, 1, 2, 3]);
+        chart.AddLine("simulation", [0, 1, 2], [0, 1, 2]);
+        chart.AddLine(string.Empty, [0, 1, 2], [0, 1, 1.5]).Marker = MarkerShape.OpenCircle;
+        chart.AddRuns("runs", [0, 1, 2], [[1, 1, 1], [2, 2, 2]]);
 
-        var canvas = chart.ToCanvas(400, 300);
+        using var plot = chart.BuildPlot(legend: true);
 
-        // Nothing is drawn in the right-hand margin: the legend found an empty corner inside.
-        FindPixels(canvas, p => p != Rgba.White).Should().OnlyContain(p => p.X < 400 - 12);
+        plot.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().Should().ContainSingle("the key sits in a panel below the plot");
+        plot.Legend.GetItems().Select(i => i.LabelText).Should().Equal("simulation", "runs");
     }
 
     [Fact]
-    public void Render_LegendOverDataInEveryCorner_MovesOutsideToTheRight()
+    public void BuildPlot_ShowLegendOff_HasNoKey()
     {
-        double[] x = [.. Enumerable.Range(0, 200).Select(i => (double)i)];
-        LineChart Waves(bool legend)
-        {
-            var chart = new LineChart { ShowLegend = legend };
-            for (int k = 0; k < 4; k++)
-            {
-                int phase = k;
-                chart.AddLine($"wave {k}", x, [.. x.Select(v => Math.Sin((v / 6.0) + phase))]);
-            }
+        var chart = new LineChart { ShowLegend = false };
+        chart.AddLine("a", [0, 1], [0, 1]);
 
-            return chart;
-        }
+        using var plot = chart.BuildPlot(legend: chart.ShowLegend);
 
-        int withLegend = RightFrameColumn(Waves(legend: true).ToCanvas(600, 300));
-        int withoutLegend = RightFrameColumn(Waves(legend: false).ToCanvas(600, 300));
-
-        withoutLegend.Should().BeGreaterThan(560);
-        withLegend.Should().BeLessThan(withoutLegend - 60, "the plot narrows to make room for the legend");
+        plot.Legend.IsVisible.Should().BeFalse();
+        plot.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().Should().BeEmpty();
     }
 
-    // The right edge of the plot frame: the right-most column that is frame-coloured over most of its height.
-    private static int RightFrameColumn(Canvas canvas)
+    [Fact]
+    public void SavePng_EmptyAndNaNSeries_StillRenders()
     {
-        var frame = new Rgba(96, 96, 96);
-        return Enumerable.Range(0, canvas.Width)
-            .Where(c => Enumerable.Range(0, canvas.Height).Count(r => canvas.GetPixel(c, r) == frame) > canvas.Height / 2)
-            .Max();
+        var chart = new LineChart { LogY = true };
+        chart.AddLine("key only", [], []);
+        chart.AddLine("gappy", [1, 2, 3, 4], [1, double.NaN, -1, 2]);
+        string path = temp.PathFor("gappy.png");
+
+        chart.SavePng(path, 300, 200);
+
+        using var bitmap = RenderedPng.Decode(path);
+        bitmap.Width.Should().Be(300);
     }
 
-    private static List<(int X, int Y)> FindPixels(Canvas canvas, Func<Rgba, bool> predicate)
-    {
-        var found = new List<(int X, int Y)>();
-        for (int y = 0; y < canvas.Height; y++)
-        {
-            for (int x = 0; x < canvas.Width; x++)
-            {
-                if (predicate(canvas.GetPixel(x, y)))
-                {
-                    found.Add((x, y));
-                }
-            }
-        }
+    public void Dispose() => temp.Dispose();
 
-        return found;
-    }
+    // A loss-like curve: from start + drop down to start, mostly in the first 50 steps.
+    private static double[] Curve(double floor, double drop) => Steps.Select(s => floor + (drop * Math.Exp(-s / 15.0))).ToArray();
 }

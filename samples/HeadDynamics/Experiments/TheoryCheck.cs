@@ -13,7 +13,8 @@ internal sealed class TheoryCheck : IExperiment
     public void Run(ExperimentContext context)
     {
         int[] depths = [2, 3];
-        var figure = new Figure(1, depths.Length) { Title = "mode strengths: simulation (solid) over theory (dashed); s = 3, 2, 1, 0.5, u0 = 0.01, lr = 0.01" };
+        var figure = new Figure(2, depths.Length) { Title = "mode strengths: simulation (lines) and theory (circles), residual below; s = 3, 2, 1, 0.5, u0 = 0.01, lr = 0.01" };
+        figure.SetRowWeights(2, 1);
         var csv = new System.Text.StringBuilder("matrices,mode,s,step,simulated,theory\n");
         for (int i = 0; i < depths.Length; i++)
         {
@@ -24,15 +25,22 @@ internal sealed class TheoryCheck : IExperiment
             });
             LineChart chart = figure[0, i];
             chart.Title = $"{depths[i]} weight matrices";
-            chart.XLabel = "step (t / tau = lr * step)";
             chart.YLabel = "mode strength u";
+            LineChart residual = figure[1, i];
+            residual.XLabel = "step (t / tau = lr * step)";
+            residual.YLabel = "simulation − theory";
+            residual.ReferenceY = 0;
             double[] steps = Enumerable.Range(0, result.Simulated[0].Count).Select(t => (double)t).ToArray();
             for (int m = 0; m < result.Simulated.Count; m++)
             {
                 double s = result.Options.SingularValues[m];
                 Rgba color = Palette.Category(m);
-                chart.AddLine($"sim s={s}", steps, result.Simulated[m], LineStyle.Solid, color);
-                chart.AddLine($"theory s={s}", steps, result.Theory[m], LineStyle.Dashed, color).LineWidth = 1.5;
+                chart.AddLine($"s = {s}", steps, result.Simulated[m], LineStyle.Solid, color);
+                var theoryMarkers = chart.AddLine(string.Empty, steps, result.Theory[m], LineStyle.Solid, color);
+                theoryMarkers.LineWidth = 0;
+                theoryMarkers.Marker = MarkerShape.OpenCircle;
+                theoryMarkers.MarkerEvery = Math.Max(1, steps.Length / 40);
+                residual.AddLine(string.Empty, steps, result.Simulated[m].Zip(result.Theory[m], (a, b) => a - b).ToArray(), LineStyle.Solid, color);
                 for (int t = 0; t < steps.Length; t += 10)
                 {
                     csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{depths[i]},{m},{s},{t},{result.Simulated[m][t]:R},{result.Theory[m][t]:R}\n");
@@ -47,7 +55,16 @@ internal sealed class TheoryCheck : IExperiment
             }
         }
 
+        // Key entries for the two kinds of mark, in grey, shared by both panels.
+        for (int i = 0; i < depths.Length; i++)
+        {
+            figure[0, i].AddLine("simulation", [], [], LineStyle.Solid, new Rgba(90, 90, 90));
+            var theoryKey = figure[0, i].AddLine("theory", [], [], LineStyle.Solid, new Rgba(90, 90, 90));
+            theoryKey.LineWidth = 0;
+            theoryKey.Marker = MarkerShape.OpenCircle;
+        }
+
         Csv.Write(context.PathFor(Name, "modes.csv"), csv.ToString());
-        figure.ToCanvas(640, 460).SavePng(context.PathFor(Name, "theory.png"));
+        figure.SavePng(context.PathFor(Name, "theory.png"), 640, 340);
     }
 }
