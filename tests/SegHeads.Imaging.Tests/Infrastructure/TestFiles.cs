@@ -44,7 +44,7 @@ internal static class TestFiles
     public static void WritePng(string path, byte[] pixels, int h, int w, int channels) => Png.Write(path, pixels, w, h, channels);
 
     public static void WriteIndexMask(string path, byte[] labels, int h, int w, ClassMap? palette = null) =>
-        Png.Write(path, labels, w, h, 1, palette is null ? null : Writing.ImageFiles.Palette(palette));
+        Png.Write(path, labels, w, h, 1, palette is null ? null : SegHeads.Imaging.Writing.ImageFiles.Palette(palette));
 
     /// <summary>A valid 16-bit PNG (grey or RGB) of zeros.</summary>
     public static void Write16BitPng(string path, int h, int w, int colorType)
