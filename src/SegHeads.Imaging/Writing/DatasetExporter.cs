@@ -36,7 +36,7 @@ public static class DatasetExporter
 
     /// <summary>
     /// Writes the Pascal VOC layout: <c>JPEGImages/{id}.jpg</c> (or <c>.png</c>), <c>SegmentationClass/{id}.png</c>
-    /// (palette PNGs, index = class), <c>ImageSets/Segmentation/{train,val,trainval}.txt</c>, and <c>classes.json</c>
+    /// (palette PNGs, index = class), <c>ImageSets/Segmentation/{train,val,trainval}.txt</c> (merged with split files already there), and <c>classes.json</c>
     /// (which <see cref="VocDataset"/> prefers to the 21 VOC classes when present).
     /// </summary>
     /// <param name="dataset">The dataset (C = 1 or 3, masks 0..255).</param>
@@ -51,27 +51,41 @@ public static class DatasetExporter
         options = (options ?? new VocExportOptions()).Validate();
         string images = Path.Combine(root, VocDataset.ImagesFolderName), masks = Path.Combine(root, VocDataset.MasksFolderName);
         string ext = options.ImageFormat == ExportImageFormat.Jpeg ? ".jpg" : ".png";
-        var train = new List<string>();
-        var val = new List<string>();
+        var ids = new Dictionary<string, List<string>> { ["train"] = [], ["val"] = [] };
         ForEachSample(dataset, (i, image, mask) =>
         {
-            string id = Stem(i);
+            string id = options.IdPrefix + Stem(i);
             ImageFiles.WriteImage(image, Path.Combine(images, id + ext), options.JpegQuality);
             ImageFiles.WriteMask(mask, Path.Combine(masks, id + ".png"), classes);
-            (options.ValEvery > 0 && i % options.ValEvery == options.ValEvery - 1 ? val : train).Add(id);
+            string split = options.Split ?? (options.ValEvery > 0 && i % options.ValEvery == options.ValEvery - 1 ? "val" : "train");
+            if (!ids.TryGetValue(split, out List<string>? list))
+            {
+                ids[split] = list = [];
+            }
+
+            list.Add(id);
         });
+
+        // Split files are merged with those already there, so that several exports can fill one root.
         string splits = Path.Combine(root, VocDataset.SplitsFolder);
         Directory.CreateDirectory(splits);
-        WriteLines(Path.Combine(splits, "train.txt"), train);
-        WriteLines(Path.Combine(splits, "val.txt"), val);
-        WriteLines(Path.Combine(splits, "trainval.txt"), train.Concat(val).Order(StringComparer.Ordinal));
+        foreach ((string split, List<string> list) in ids)
+        {
+            MergeLines(Path.Combine(splits, split + ".txt"), list);
+        }
+
+        MergeLines(Path.Combine(splits, "trainval.txt"), ids.Where(p => p.Key is "train" or "val").SelectMany(p => p.Value));
         classes.Save(Path.Combine(root, ClassMap.FileName));
         return dataset.Count;
     }
 
     private static string Stem(int index) => index.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void WriteLines(string path, IEnumerable<string> lines) => File.WriteAllText(path, string.Concat(lines.Select(l => l + "\n")));
+    private static void MergeLines(string path, IEnumerable<string> lines)
+    {
+        IEnumerable<string> existing = File.Exists(path) ? File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0) : [];
+        File.WriteAllText(path, string.Concat(existing.Concat(lines).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(l => l + "\n")));
+    }
 
     private static void ForEachSample(ISegmentationDataset dataset, Action<int, Tensor, Tensor> write)
     {

@@ -48,6 +48,20 @@ public static class ImageFiles
         }
     }
 
+    /// <summary>Reads one image file (PNG, JPEG or BMP; 8-bit) as a tensor.</summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="colorMode">RGB (C = 3) or greyscale (C = 1).</param>
+    /// <returns>Image <c>[C, H, W]</c> float32 in [0, 1], owned by the caller.</returns>
+    /// <exception cref="Validation.DatasetException">The file is missing, corrupt, truncated, 16-bit or of another format (the message names it).</exception>
+    public static Tensor ReadImage(string path, Datasets.ImageColorMode colorMode = Datasets.ImageColorMode.Rgb)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        (byte[] pixels, int h, int w) = ImageDecoder.DecodeImage(path, colorMode);
+        int c = colorMode == Datasets.ImageColorMode.Rgb ? 3 : 1;
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter(tensor(pixels, dtype: uint8).reshape(h, w, c).permute(2, 0, 1).to(float32).div(255f).contiguous());
+    }
+
     /// <summary>
     /// Writes a class-index mask as an 8-bit PNG: a palette PNG whose index is the class (as Pascal VOC's
     /// <c>SegmentationClass</c>) when <paramref name="classes"/> is given, so viewers show the class colours;

@@ -76,6 +76,33 @@ public sealed class DatasetExporterTests
     }
 
     [Fact]
+    public void ExportVoc_TwoExportsIntoOneRoot_FillTheirSplitsAndMergeTrainval()
+    {
+        using var a = ToyShapes.Generate(new ToyShapesOptions { Count = 3, ImageSize = 16, Seed = 1 });
+        using var b = ToyShapes.Generate(new ToyShapesOptions { Count = 2, ImageSize = 16, Seed = 2 });
+        using var dir = new TempDir();
+        ClassMap classes = ClassMap.Numbered(a.NumClasses);
+        DatasetExporter.ExportVoc(a, dir.Path, classes, new VocExportOptions { Split = "train", IdPrefix = "train_", ImageFormat = ExportImageFormat.Png });
+        DatasetExporter.ExportVoc(b, dir.Path, classes, new VocExportOptions { Split = "val", IdPrefix = "val_", ImageFormat = ExportImageFormat.Png });
+        var val = new VocDataset(new VocDatasetOptions { Root = dir.Path, Split = "val" });
+        val.Files.Select(f => Path.GetFileNameWithoutExtension(f.ImagePath)).Should().Equal("val_00000", "val_00001");
+        new VocDataset(new VocDatasetOptions { Root = dir.Path, Split = "train" }).Count.Should().Be(3);
+        new VocDataset(new VocDatasetOptions { Root = dir.Path, Split = "trainval" }).Count.Should().Be(5);
+        AssertSame(b, val, [0, 1], imageTolerance: 1.0 / 255);
+    }
+
+    [Fact]
+    public void ReadImage_WrittenPng_ReadsBackWithinRounding()
+    {
+        using var dir = new TempDir();
+        using Tensor image = rand(3, 5, 7);
+        string path = Path.Combine(dir.Path, "x.png");
+        ImageFiles.WriteImage(image, path);
+        using Tensor back = ImageFiles.ReadImage(path);
+        TensorAssert.MaxAbsDiff(back, image).Should().BeLessThanOrEqualTo((0.5 / 255) + 1e-6);
+    }
+
+    [Fact]
     public void ExportFolder_ClassMapOfAnotherSize_Throws()
     {
         using var toy = ToyShapes.Generate(new ToyShapesOptions { Count = 2, ImageSize = 16 });
