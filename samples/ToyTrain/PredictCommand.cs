@@ -51,7 +51,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             }
         }
 
-        ContactSheet.Write(Path.Combine(output, "contact-sheet.png"), sheet, classes);
+        ContactSheet.Write(Path.Combine(output, "contact-sheet.png"), sheet, classes, scale: Predictions.SheetScale(sheet.Max(r => (int)r.Image.shape[^1])));
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"[bold]predicted[/] {images.Length} images with head [cyan]{info.Head}[/] ({classes.Count} classes): masks in {masks}, overlays in {overlays}, contact sheet {Path.Combine(output, "contact-sheet.png")}");
         return 0;

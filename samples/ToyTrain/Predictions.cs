@@ -19,8 +19,11 @@ internal static class Predictions
             rows.Add((image, Predict(model, image), truth));
         }
 
-        ContactSheet.Write(path, rows, classes);
+        ContactSheet.Write(path, rows, classes, scale: SheetScale(rows.Max(r => (int)r.Image.shape[^1])));
     }
+
+    /// <summary>An integer upscaling that shows cells at least about 96 pixels wide.</summary>
+    public static int SheetScale(int cellWidth) => Math.Clamp(96 / Math.Max(1, cellWidth), 1, 8);
 
     /// <summary>The predicted mask <c>[H, W]</c> of one image <c>[C, H, W]</c>.</summary>
     public static Tensor Predict(SegmentationModel model, Tensor image)

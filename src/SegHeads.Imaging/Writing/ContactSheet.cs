@@ -12,12 +12,14 @@ public static class ContactSheet
     /// <param name="rows">Per row an image <c>[C, H, W]</c> in [0, 1] (C = 1 or 3), a mask <c>[H, W]</c> (e.g. predicted) and an optional second mask (e.g. the truth).</param>
     /// <param name="classes">Class colours.</param>
     /// <param name="alpha">Opacity of the class colours.</param>
+    /// <param name="scale">Integer upscaling of the whole sheet (nearest neighbour), so that tiny images stay visible.</param>
     /// <returns>Image <c>[3, H', W']</c> float32 in [0, 1], owned by the caller.</returns>
     /// <exception cref="ArgumentException"><paramref name="rows"/> is empty or a shape does not match.</exception>
-    public static Tensor Create(IReadOnlyList<(Tensor Image, Tensor Mask, Tensor? Second)> rows, ClassMap classes, double alpha = MaskRendering.DefaultAlpha)
+    public static Tensor Create(IReadOnlyList<(Tensor Image, Tensor Mask, Tensor? Second)> rows, ClassMap classes, double alpha = MaskRendering.DefaultAlpha, int scale = 1)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(classes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
         if (rows.Count == 0)
         {
             throw new ArgumentException("A contact sheet needs at least one row.", nameof(rows));
@@ -44,6 +46,11 @@ public static class ContactSheet
             }
         }
 
+        if (scale > 1)
+        {
+            sheet = sheet.repeat_interleave(scale, 1).repeat_interleave(scale, 2);
+        }
+
         return scope.MoveToOuter(sheet);
     }
 
@@ -52,9 +59,10 @@ public static class ContactSheet
     /// <param name="rows">Per row an image, a mask and an optional second mask.</param>
     /// <param name="classes">Class colours.</param>
     /// <param name="alpha">Opacity of the class colours.</param>
-    public static void Write(string path, IReadOnlyList<(Tensor Image, Tensor Mask, Tensor? Second)> rows, ClassMap classes, double alpha = MaskRendering.DefaultAlpha)
+    /// <param name="scale">Integer upscaling of the whole sheet (nearest neighbour).</param>
+    public static void Write(string path, IReadOnlyList<(Tensor Image, Tensor Mask, Tensor? Second)> rows, ClassMap classes, double alpha = MaskRendering.DefaultAlpha, int scale = 1)
     {
-        using Tensor sheet = Create(rows, classes, alpha);
+        using Tensor sheet = Create(rows, classes, alpha, scale);
         ImageFiles.WriteImage(sheet, path);
     }
 }

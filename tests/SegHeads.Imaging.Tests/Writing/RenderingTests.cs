@@ -57,6 +57,17 @@ public sealed class RenderingTests
     }
 
     [Fact]
+    public void ContactSheet_Scale_RepeatsEveryPixel()
+    {
+        using Tensor image = rand(3, 3, 4);
+        using Tensor mask = zeros(3, 4, dtype: int64);
+        using Tensor one = ContactSheet.Create([(image, mask, null)], Classes);
+        using Tensor three = ContactSheet.Create([(image, mask, null)], Classes, scale: 3);
+        three.shape.Should().Equal(3, one.shape[1] * 3, one.shape[2] * 3);
+        three[.., 7, 5].allclose(one[.., 2, 1]).Should().BeTrue();
+    }
+
+    [Fact]
     public void WriteMask_WithClasses_WritesAPalettePngThatViewersShowInClassColours()
     {
         using var dir = new TempDir();

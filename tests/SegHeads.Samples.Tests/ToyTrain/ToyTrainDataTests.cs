@@ -32,8 +32,9 @@ public sealed class ToyTrainDataTests : IDisposable
         Directory.GetFiles(Path.Combine(predicted, "masks"), "*.png").Should().HaveCount(count);
         Directory.GetFiles(Path.Combine(predicted, "overlays"), "*.png").Should().HaveCount(count);
         using SKBitmap sheet = SKBitmap.Decode(Path.Combine(predicted, "contact-sheet.png"));
-        sheet.Width.Should().Be((2 * 16) + 2, "two cells of 16 pixels: image | overlay");
-        sheet.Height.Should().Be((Math.Min(count, 16) * 18) - 2);
+        int scale = 96 / 16;
+        sheet.Width.Should().Be(((2 * 16) + 2) * scale, "two cells of 16 pixels (image | overlay), upscaled");
+        sheet.Height.Should().Be(((Math.Min(count, 16) * 18) - 2) * scale);
     }
 
     [Fact]
