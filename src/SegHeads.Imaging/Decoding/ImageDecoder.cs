@@ -168,7 +168,7 @@ internal static class ImageDecoder
         if (unknownCount > 0)
         {
             var c = new RgbColor(rgba[4 * first], rgba[(4 * first) + 1], rgba[(4 * first) + 2]);
-            throw new DatasetException(path, $"{unknownCount} pixels in {unknown.Count} colours are not class colours (first: colour {c} at pixel ({first % width}, {first / width})); the class map knows [{string.Join(", ", classes.Colors)}]{(classes.IgnoreColor is { } ic ? $" and the ignore colour {ic}" : string.Empty)}.");
+            throw new DatasetException(path, $"{unknownCount} pixel(s) in {unknown.Count} colour(s) are not class colours (first: colour {c} at pixel ({first % width}, {first / width})); the class map knows [{string.Join(", ", classes.Colors)}]{(classes.IgnoreColor is { } ic ? $" and the ignore colour {ic}" : string.Empty)}.");
         }
 
         return labels;
