@@ -55,6 +55,24 @@ public sealed class ImageMaskFolderDatasetTests
         (pixel.Red, pixel.Green, pixel.Blue).Should().Be((expected.R, expected.G, expected.B));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void GetSample_InterlacedPaletteOrGreyMask_ReadsTheSameIndices(bool palette)
+    {
+        using var b = new FolderBuilder();
+        byte[] labels = TestFiles.Labels(11, 13, 4, 255);
+        TestFiles.WritePng(b.ImagePath("i"), TestFiles.Rgb(11, 13), 11, 13, 3);
+        TestFiles.WriteInterlacedPng(b.MaskPath("i"), labels, 11, 13, palette ? b.Classes : null);
+        File.ReadAllBytes(b.MaskPath("i"))[28].Should().Be(1, "the mask is interlaced");
+        (Tensor image, Tensor mask) = b.Open().GetSample(0);
+        using (image)
+        using (mask)
+        {
+            mask.data<long>().ToArray().Should().Equal(labels.Select(v => (long)v));
+        }
+    }
+
     [Fact]
     public void GetSample_RgbColourMask_MapsColoursThroughTheClassMap()
     {

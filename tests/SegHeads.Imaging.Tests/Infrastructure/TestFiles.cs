@@ -53,6 +53,55 @@ internal static class TestFiles
         Png.WriteRaw(path, new byte[(1 + (w * bytesPerPixel)) * h], w, h, 16, colorType, null);
     }
 
+    /// <summary>An 8-bit grey or palette PNG with Adam7 interlacing (SegHeads' own reader leaves these to SkiaSharp).</summary>
+    public static void WriteInterlacedPng(string path, byte[] values, int h, int w, ClassMap? palette)
+    {
+        (int X, int Y, int Dx, int Dy)[] passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
+        var raw = new List<byte>();
+        foreach (var (x0, y0, dx, dy) in passes)
+        {
+            int pw = w > x0 ? (w - x0 + dx - 1) / dx : 0, ph = h > y0 ? (h - y0 + dy - 1) / dy : 0;
+            if (pw == 0 || ph == 0)
+            {
+                continue;
+            }
+
+            for (int y = y0; y < h; y += dy)
+            {
+                raw.Add(0);
+                for (int x = x0; x < w; x += dx)
+                {
+                    raw.Add(values[(y * w) + x]);
+                }
+            }
+        }
+
+        string tmp = path + ".tmp";
+        Png.WriteRaw(tmp, [.. raw], w, h, 8, palette is null ? Png.Grey : Png.Palette, palette is null ? null : SegHeads.Imaging.Writing.ImageFiles.Palette(palette));
+        byte[] bytes = File.ReadAllBytes(tmp);
+        File.Delete(tmp);
+        // IHDR's interlace byte is at offset 28; its CRC (over type + data) follows the 13 data bytes.
+        bytes[28] = 1;
+        uint crc = Crc(bytes.AsSpan(12, 17));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(29), crc);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    private static uint Crc(ReadOnlySpan<byte> data)
+    {
+        uint c = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            c ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+            }
+        }
+
+        return c ^ 0xFFFFFFFF;
+    }
+
     public static void WriteJpeg(string path, byte[] rgb, int h, int w, int quality = 95) => Skia(path, rgb, h, w, SKEncodedImageFormat.Jpeg, quality);
 
     /// <summary>A 24-bit bottom-up BMP (Skia has no BMP encoder).</summary>
