@@ -1,8 +1,13 @@
 // A consumer of the SegHeads and SegHeads.Dynamics packages: builds a model from a head spec,
 // runs it, deploys the collapsed head and checks that both agree, then reads the head's end-to-end
-// map and checks Saxe et al.'s closed form at its half time. Exits non-zero on any mismatch.
+// map and checks Saxe et al.'s closed form at its half time, then writes toy data as PNG files with
+// SegHeads.Imaging and reads them back. Exits non-zero on any mismatch.
 using SegHeads.Backbones;
+using SegHeads.Data;
 using SegHeads.Dynamics;
+using SegHeads.Imaging.Classes;
+using SegHeads.Imaging.Datasets;
+using SegHeads.Imaging.Writing;
 using SegHeads.Models;
 using SegHeads.Reparam;
 using static TorchSharp.torch;
@@ -46,5 +51,22 @@ if (Math.Abs(half - (s / 2)) > 1e-9)
     return 1;
 }
 
-Console.WriteLine("OK: SegHeads and SegHeads.Dynamics packages restored, TorchSharp loaded, collapse and dynamics verified.");
+string folder = Directory.CreateTempSubdirectory("segheads-consumer-").FullName;
+using (InMemoryDataset toy = ToyShapes.Generate(new ToyShapesOptions { Count = 4, ImageSize = 16 }))
+{
+    DatasetExporter.ExportFolder(toy, folder, ClassMap.FromNames(ToyShapes.ClassNames.Take(toy.NumClasses).ToArray()));
+    var files = ImageMaskFolderDataset.Open(folder);
+    var (_, expected) = toy.GetBatch([0, 1, 2, 3]);
+    var (_, masks) = files.GetBatch([0, 1, 2, 3]);
+    bool same = masks.equal(expected).all().item<bool>();
+    Console.WriteLine($"SegHeads.Imaging: {files.Count} PNG samples written and read back, masks identical: {same}");
+    Directory.Delete(folder, recursive: true);
+    if (!same)
+    {
+        Console.Error.WriteLine("FAIL: masks changed on their way through PNG files.");
+        return 1;
+    }
+}
+
+Console.WriteLine("OK: SegHeads, SegHeads.Dynamics and SegHeads.Imaging packages restored, TorchSharp loaded, collapse, dynamics and image files verified.");
 return 0;

@@ -28,7 +28,7 @@ internal static class Outputs
         AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(csv.ToString()));
     }
 
-    public static void WriteMetricsJson(string path, SegmentationMetrics metrics, TrainingHistory history, string head)
+    public static void WriteMetricsJson(string path, SegmentationMetrics metrics, TrainingHistory history, string head, IReadOnlyList<string> classNames)
     {
         var document = new
         {
@@ -40,7 +40,7 @@ internal static class Outputs
             mean_accuracy = metrics.MeanAccuracy,
             mean_iou = metrics.MeanIoU,
             mean_dice = metrics.MeanDice,
-            per_class_iou = metrics.IoU.Select((v, i) => new { @class = ToyShapes.ClassNames[i], iou = double.IsNaN(v) ? (double?)null : v }),
+            per_class_iou = metrics.IoU.Select((v, i) => new { @class = classNames[i], iou = double.IsNaN(v) ? (double?)null : v }),
         };
         AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, Indented));
     }

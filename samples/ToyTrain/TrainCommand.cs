@@ -6,6 +6,7 @@ using SegHeads.Metrics;
 using SegHeads.Models;
 using SegHeads.Training;
 using SegHeads.Cli;
+using SegHeads.Imaging.Validation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
@@ -19,14 +20,22 @@ internal sealed class TrainCommand : Command<TrainSettings>
     {
         set_num_threads(settings.Threads ?? Environment.ProcessorCount);
         manual_seed(settings.Seed);
+        if (settings.ValidateOnly)
+        {
+            return ValidateData(settings);
+        }
+
         // NOTE: an unusable --out must fail now, not after the whole run.
         string output = OutputFolder.Require(settings.Out, "--out");
 
-        var shapes = new ToyShapesOptions { ImageSize = settings.ImageSize, NumClasses = settings.Classes };
-        using InMemoryDataset train = ToyShapes.Generate(shapes with { Count = settings.TrainCount, Seed = (settings.Seed * 2) + 1 });
-        using InMemoryDataset validation = ToyShapes.Generate(shapes with { Count = settings.ValCount, Seed = (settings.Seed * 2) + 2 });
-        using SegmentationModel model = SegmentationModel.Create(settings.Head, settings.Classes,
-            new EncoderDecoderOptions { BaseWidth = settings.BaseWidth, Depth = settings.Depth });
+        using DataSource data = settings.Data is null ? DataSource.Generate(settings) : DataSource.Open(settings);
+        ISegmentationDataset train = data.Train;
+        ISegmentationDataset validation = data.Validation;
+        int classes = train.NumClasses;
+        var runInfo = new RunInfo(settings.Head, classes, train.Channels, settings.BaseWidth, settings.Depth);
+        // Files may have any size: pad to the backbone's divisor and crop the logits back (generated data keeps the strict check).
+        using SegmentationModel model = runInfo.CreateModel(settings.Data is null ? SizePolicy.Strict : SizePolicy.PadAndCrop);
+        runInfo.Save(output, data.Classes);
         var options = new TrainerOptions
         {
             Optimizer = settings.Optimizer,
@@ -42,11 +51,12 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Precision = settings.TrainingPrecision,
             CheckpointPath = Path.Combine(output, "checkpoint.ckpt"),
             CheckpointEvery = 500,
+            Loss = settings.CreateLoss((train as ISampleDataset)?.IgnoreIndex),
         };
         using var trainer = new Trainer(model, options);
 
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"[bold]SegHeads ToyTrain[/]: head [cyan]{model.Head.Spec}[/], {train.Count} training images of {settings.ImageSize}x{settings.ImageSize}, {settings.Classes} classes, {options.Optimizer} lr {options.LearningRate}, {(options.Precision == Precision.BFloat16Mixed ? "bf16 mixed precision" : "fp32")}, {get_num_threads()} threads");
+            $"[bold]SegHeads ToyTrain[/]: head [cyan]{model.Head.Spec}[/], {data.Description}, {classes} classes, {options.Loss.Name} loss, {options.Optimizer} lr {options.LearningRate}, {(options.Precision == Precision.BFloat16Mixed ? "bf16 mixed precision" : "fp32")}, {get_num_threads()} threads");
 
         // SIGINT and SIGTERM stop training after the current step; the outputs below are still written.
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliHost.Stop?.Token ?? CancellationToken.None);
@@ -68,11 +78,18 @@ internal sealed class TrainCommand : Command<TrainSettings>
             });
 
         SegmentationMetrics final = history.FinalMetrics ?? trainer.Evaluate(validation);
-        PrintTable(final, settings.Classes);
+        PrintTable(final, data.Classes.Names);
         Outputs.WriteHistoryCsv(Path.Combine(output, "history.csv"), history);
-        Outputs.WriteMetricsJson(Path.Combine(output, "metrics.json"), final, history, model.Head.Spec.ToString());
+        Outputs.WriteMetricsJson(Path.Combine(output, "metrics.json"), final, history, model.Head.Spec.ToString(), data.Classes.Names);
         Outputs.PlotCurves(Path.Combine(output, "curves.png"), history, model.Head.Spec.ToString());
-        Outputs.PlotPredictions(Path.Combine(output, "predictions.png"), model, validation, count: 4);
+        if (validation is InMemoryDataset generated)
+        {
+            Outputs.PlotPredictions(Path.Combine(output, "predictions.png"), model, generated, count: 4);
+        }
+        else
+        {
+            Predictions.WriteContactSheet(Path.Combine(output, "predictions.png"), model, (ISampleDataset)validation, data.Classes, count: 4);
+        }
 
         string status = history.Cancelled ? "cancelled" : "done";
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
@@ -80,12 +97,32 @@ internal sealed class TrainCommand : Command<TrainSettings>
         return 0;
     }
 
-    private static void PrintTable(SegmentationMetrics metrics, int classes)
+    private static int ValidateData(TrainSettings settings)
+    {
+        IReadOnlyList<DatasetProblem> problems = DataSource.Validate(settings);
+        foreach (DatasetProblem problem in problems)
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]problem:[/] {problem}");
+        }
+
+        if (problems.Count > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold red]{problems.Count} problems[/] in {settings.Data}.");
+            return CliHost.FailureExitCode;
+        }
+
+        using DataSource data = DataSource.Open(settings);
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"[bold green]no problems[/]: {data.Train.Count} training and {data.Validation.Count} validation samples, {data.Train.NumClasses} classes, {data.Train.Channels} channels.");
+        return 0;
+    }
+
+    private static void PrintTable(SegmentationMetrics metrics, IReadOnlyList<string> names)
     {
         var table = new Table().Title("validation, per class").AddColumns("class", "IoU", "Dice");
-        for (int c = 0; c < classes; c++)
+        for (int c = 0; c < names.Count; c++)
         {
-            table.AddRow(ToyShapes.ClassNames[c], Format(metrics.IoU[c]), Format(metrics.Dice[c]));
+            table.AddRow(Markup.Escape(names[c]), Format(metrics.IoU[c]), Format(metrics.Dice[c]));
         }
 
         table.AddRow("[bold]mean[/]", $"[bold]{Format(metrics.MeanIoU)}[/]", $"[bold]{Format(metrics.MeanDice)}[/]");

@@ -91,8 +91,56 @@ internal sealed class TrainSettings : CommandSettings
     [Description("Torch intra-op threads (default: all cores). Fix it to reproduce losses exactly.")]
     public int? Threads { get; init; }
 
+    [CommandOption("--data <DIR>")]
+    [Description("Train on files instead of generated shapes: a folder with images/, masks/ and classes.json (every 5th sample held out for validation), a folder with train/ and val/ such folders, or a Pascal VOC root (see --split). All samples must share one size, or give --resize. --image-size, --classes, --train-count and --val-count are then ignored.")]
+    public string? Data { get; init; }
+
+    [CommandOption("--val-data <DIR>")]
+    [Description("Validation data folder (any layout --data accepts) instead of the held-out part or the VOC --val-split.")]
+    public string? ValData { get; init; }
+
+    [CommandOption("--split <NAME>")]
+    [Description("VOC training split (ImageSets/Segmentation/NAME.txt).")]
+    [DefaultValue("train")]
+    public string Split { get; init; } = "train";
+
+    [CommandOption("--val-split <NAME>")]
+    [Description("VOC validation split.")]
+    [DefaultValue("val")]
+    public string ValSplit { get; init; } = "val";
+
+    [CommandOption("--resize <PIXELS>")]
+    [Description("Resize every --data sample to PIXELSxPIXELS (image bilinear, mask nearest).")]
+    public int? Resize { get; init; }
+
+    [CommandOption("--cache")]
+    [Description("Keep decoded --data samples in memory after the first epoch.")]
+    public bool Cache { get; init; }
+
+    [CommandOption("--validate")]
+    [Description("Check every --data file (decode, pair, sizes, mask values), print every problem and exit (1 if any) without training.")]
+    public bool ValidateOnly { get; init; }
+
+    [CommandOption("--loss <LOSS>")]
+    [Description("ce, dice, focal or ce+dice (equal weights); the data's ignore index is honoured.")]
+    [DefaultValue("ce")]
+    public string Loss { get; init; } = "ce";
+
+    /// <summary>The loss for <see cref="Loss"/> (checked by <see cref="Validate"/>).</summary>
+    public ISegmentationLoss CreateLoss(long? ignoreIndex)
+    {
+        long ignore = ignoreIndex ?? -100;
+        return Loss.ToLowerInvariant() switch
+        {
+            "dice" => new DiceLoss(new DiceOptions { IgnoreIndex = ignore }),
+            "focal" => new FocalLoss(new FocalOptions { IgnoreIndex = ignore }),
+            "ce+dice" => new WeightedLossSum((1.0, new PixelCrossEntropy(new CrossEntropyOptions { IgnoreIndex = ignore })), (1.0, new DiceLoss(new DiceOptions { IgnoreIndex = ignore }))),
+            _ => new PixelCrossEntropy(new CrossEntropyOptions { IgnoreIndex = ignore }),
+        };
+    }
+
     [CommandOption("--out <DIR>")]
-    [Description("Output folder for history.csv, metrics.json, curves.png, predictions.png and the checkpoint.")]
+    [Description("Output folder for history.csv, metrics.json, curves.png, predictions.png, the checkpoint, and model.json + classes.json for the predict command.")]
     [DefaultValue("out/toytrain")]
     public string Out { get; init; } = "out/toytrain";
 
@@ -115,6 +163,10 @@ internal sealed class TrainSettings : CommandSettings
             : LearningRate <= 0 ? ValidationResult.Error($"--lr must be positive, but was {LearningRate}.")
             : Precision.ToLowerInvariant() is not ("fp32" or "bf16") ? ValidationResult.Error($"--precision must be fp32 or bf16, but was '{Precision}'.")
             : Threads is <= 0 ? ValidationResult.Error($"--threads must be positive, but was {Threads}.")
+            : Loss.ToLowerInvariant() is not ("ce" or "dice" or "focal" or "ce+dice") ? ValidationResult.Error($"--loss must be ce, dice, focal or ce+dice, but was '{Loss}'.")
+            : Resize is <= 0 ? ValidationResult.Error($"--resize must be positive, but was {Resize}.")
+            : Data is null && (ValidateOnly || ValData is not null || Resize is not null || Cache) ? ValidationResult.Error("--validate, --val-data, --resize and --cache need --data.")
+            : Data is not null && !Directory.Exists(Data) ? ValidationResult.Error($"--data folder '{Data}' not found.")
             : ValidationResult.Success();
     }
 }
