@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using SegHeads.Backbones;
 using SegHeads.Data;
+using SegHeads.Data.Augmentation;
 using SegHeads.Metrics;
 using SegHeads.Models;
+using SegHeads.Onnx;
 using SegHeads.Training;
 using SegHeads.Cli;
 using SegHeads.Imaging.Validation;
@@ -29,8 +31,12 @@ internal sealed class TrainCommand : Command<TrainSettings>
         string output = OutputFolder.Require(settings.Out, "--out");
 
         using DataSource data = settings.Data is null ? DataSource.Generate(settings) : DataSource.Open(settings);
-        ISegmentationDataset train = data.Train;
-        ISegmentationDataset validation = data.Validation;
+        long? ignoreIndex = (data.Train as ISampleDataset)?.IgnoreIndex;
+        AugmentationOptions? augmentation = settings.CreateAugmentation(ignoreIndex, data.Train.Channels);
+        // Augmented runs validate on the same output size through the deterministic path (resize, no random op).
+        ISegmentationDataset train = augmentation is null ? data.Train : new AugmentedDataset((ISampleDataset)data.Train, augmentation);
+        ISegmentationDataset validation = augmentation is null ? data.Validation : new AugmentedDataset((ISampleDataset)data.Validation, augmentation);
+        ignoreIndex = augmentation?.IgnoreIndex ?? ignoreIndex;
         int classes = train.NumClasses;
         var runInfo = new RunInfo(settings.Head, classes, train.Channels, settings.BaseWidth, settings.Depth);
         // Files may have any size: pad to the backbone's divisor and crop the logits back (generated data keeps the strict check).
@@ -51,12 +57,12 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Precision = settings.TrainingPrecision,
             CheckpointPath = Path.Combine(output, "checkpoint.ckpt"),
             CheckpointEvery = 500,
-            Loss = settings.CreateLoss((train as ISampleDataset)?.IgnoreIndex),
+            Loss = settings.CreateLoss(ignoreIndex),
         };
         using var trainer = new Trainer(model, options);
 
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"[bold]SegHeads ToyTrain[/]: head [cyan]{model.Head.Spec}[/], {data.Description}, {classes} classes, {options.Loss.Name} loss, {options.Optimizer} lr {options.LearningRate}, {(options.Precision == Precision.BFloat16Mixed ? "bf16 mixed precision" : "fp32")}, {get_num_threads()} threads");
+            $"[bold]SegHeads ToyTrain[/]: head [cyan]{model.Head.Spec}[/], {data.Description}{(augmentation is null ? "" : $", augmented to {augmentation.Height}x{augmentation.Width}")}, {classes} classes, {options.Loss.Name} loss, {options.Optimizer} lr {options.LearningRate}, {(options.Precision == Precision.BFloat16Mixed ? "bf16 mixed precision" : "fp32")}, {get_num_threads()} threads");
 
         // SIGINT and SIGTERM stop training after the current step; the outputs below are still written.
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CliHost.Stop?.Token ?? CancellationToken.None);
@@ -82,18 +88,23 @@ internal sealed class TrainCommand : Command<TrainSettings>
         Outputs.WriteHistoryCsv(Path.Combine(output, "history.csv"), history);
         Outputs.WriteMetricsJson(Path.Combine(output, "metrics.json"), final, history, model.Head.Spec.ToString(), data.Classes.Names);
         Outputs.PlotCurves(Path.Combine(output, "curves.png"), history, model.Head.Spec.ToString());
-        if (validation is InMemoryDataset generated)
+        if (settings.Onnx is not null)
+        {
+            OnnxExporter.Export(model, settings.Onnx, new OnnxExportOptions { Outputs = OnnxOutputs.Logits | OnnxOutputs.Probabilities | OnnxOutputs.Mask });
+        }
+
+        if (data.Validation is InMemoryDataset generated)
         {
             Outputs.PlotPredictions(Path.Combine(output, "predictions.png"), model, generated, count: 4);
         }
         else
         {
-            Predictions.WriteContactSheet(Path.Combine(output, "predictions.png"), model, (ISampleDataset)validation, data.Classes, count: 4);
+            Predictions.WriteContactSheet(Path.Combine(output, "predictions.png"), model, (ISampleDataset)data.Validation, data.Classes, count: 4);
         }
 
         string status = history.Cancelled ? "cancelled" : "done";
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"[bold]{status}[/] in {history.Elapsed.TotalSeconds:F1} s: pixel accuracy {final.PixelAccuracy:F4}, mIoU [bold]{final.MeanIoU:F4}[/]. Outputs in {output}");
+            $"[bold]{status}[/] in {history.Elapsed.TotalSeconds:F1} s: pixel accuracy {final.PixelAccuracy:F4}, mIoU [bold]{final.MeanIoU:F4}[/], data loading {history.DataWaitFraction:P1} of step time. Outputs in {output}{(settings.Onnx is null ? "" : $"; ONNX model {settings.Onnx}")}");
         return 0;
     }
 

@@ -1,3 +1,4 @@
+using SegHeads.Data.Augmentation;
 using System.ComponentModel;
 using SegHeads.Heads;
 using SegHeads.Training;
@@ -139,6 +140,44 @@ internal sealed class TrainSettings : CommandSettings
         };
     }
 
+    [CommandOption("--augment")]
+    [Description("Paired augmentation of the training data (random scale 0.5-2 and crop, flips, 90° rotations, brightness/contrast jitter), seeded by seed, epoch and sample.")]
+    public bool Augment { get; init; }
+
+    [CommandOption("--crop <PIXELS>")]
+    [Description("Output size of --augment (default: --resize, else --image-size).")]
+    public int? Crop { get; init; }
+
+    [CommandOption("--onnx <FILE>")]
+    [Description("Also export the trained model to this ONNX file (opset 17, logits, probabilities and mask outputs).")]
+    public string? Onnx { get; init; }
+
+    /// <summary>The augmentation of <c>--augment</c> for samples with <paramref name="channels"/> channels, or null without it.</summary>
+    public AugmentationOptions? CreateAugmentation(long? ignoreIndex, int channels)
+    {
+        if (!Augment)
+        {
+            return null;
+        }
+
+        int size = Crop ?? Resize ?? ImageSize;
+        return new AugmentationOptions
+        {
+            Height = size,
+            Width = size,
+            Seed = Seed,
+            IgnoreIndex = ignoreIndex ?? -100,
+            MinScale = 0.5,
+            MaxScale = 2.0,
+            HorizontalFlip = 0.5,
+            VerticalFlip = 0.5,
+            Rotate90 = true,
+            Brightness = 0.2,
+            Contrast = 0.2,
+            Saturation = channels == 3 ? 0.2 : 0,
+        };
+    }
+
     [CommandOption("--out <DIR>")]
     [Description("Output folder for history.csv, metrics.json, curves.png, predictions.png, the checkpoint, and model.json + classes.json for the predict command.")]
     [DefaultValue("out/toytrain")]
@@ -165,6 +204,9 @@ internal sealed class TrainSettings : CommandSettings
             : Threads is <= 0 ? ValidationResult.Error($"--threads must be positive, but was {Threads}.")
             : Loss.ToLowerInvariant() is not ("ce" or "dice" or "focal" or "ce+dice") ? ValidationResult.Error($"--loss must be ce, dice, focal or ce+dice, but was '{Loss}'.")
             : Resize is <= 0 ? ValidationResult.Error($"--resize must be positive, but was {Resize}.")
+            : Crop is <= 0 ? ValidationResult.Error($"--crop must be positive, but was {Crop}.")
+            : Crop is not null && !Augment ? ValidationResult.Error("--crop needs --augment.")
+            : Onnx is not null && (Onnx.Length == 0 || Directory.Exists(Onnx)) ? ValidationResult.Error($"--onnx needs a file path, but was '{Onnx}'.")
             : Data is null && (ValidateOnly || ValData is not null || Resize is not null || Cache) ? ValidationResult.Error("--validate, --val-data, --resize and --cache need --data.")
             : Data is not null && !Directory.Exists(Data) ? ValidationResult.Error($"--data folder '{Data}' not found.")
             : ValidationResult.Success();

@@ -58,7 +58,23 @@ public sealed class ToyTrainDataTests : IDisposable
         File.ReadAllText(Path.Combine(run, "classes.json")).Should().Contain("tvmonitor");
     }
 
+    [Fact]
+    public void Train_AugmentedFromFiles_WithOnnx_ExportsACheckableModel()
+    {
+        string data = Path.Combine(folder, "data"), run = Path.Combine(folder, "run");
+        Export(data, "folder").Should().Be(0);
+        string onnx = Path.Combine(run, "model.onnx");
+        Train(["--data", data, "--augment", "--crop", "16", "--steps", "3", "--eval-every", "3", "--onnx", onnx, "--out", run]).Should().Be(0);
+
+        File.Exists(Path.Combine(run, "metrics.json")).Should().BeTrue();
+        byte[] model = File.ReadAllBytes(onnx);
+        model.Length.Should().BeGreaterThan(1000);
+        System.Text.Encoding.ASCII.GetString(model).Should().Contain("segheads.head", "the export carries the head spec in its metadata");
+    }
+
     [Theory]
+    [InlineData(new[] { "--crop", "16" }, "--crop needs --augment")]
+    [InlineData(new[] { "--augment", "--crop", "0" }, "--crop must be positive")]
     [InlineData(new[] { "--loss", "bogus" }, "--loss must be ce, dice, focal or ce+dice")]
     [InlineData(new[] { "--validate" }, "need --data")]
     [InlineData(new[] { "--data", "/nonexistent-segheads" }, "not found")]
