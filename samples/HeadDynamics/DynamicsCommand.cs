@@ -22,6 +22,7 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
         .. Sweep.All(),
         new ReluLogits(),
         new PreconditioningCheck(),
+        new StepSizeSchedule(),
 
         new TunedComparison(),
     ];

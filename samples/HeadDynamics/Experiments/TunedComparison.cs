@@ -129,40 +129,52 @@ internal sealed class TunedComparison : IShardedExperiment
 
     private static Sizes SizesOf(ExperimentContext context) => context.Quick
         ? new Sizes(TuneSeeds: 1, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 2, HeadSteps: 20, BackboneSteps: 12, GridEvery: 3, HeadImageSize: 16, BackboneImageSize: 16, TrainCount: 32, EvalCount: 16)
-        : new Sizes(TuneSeeds: 2, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 20, HeadSteps: 300, BackboneSteps: 250, GridEvery: 1, HeadImageSize: 24, BackboneImageSize: 20, TrainCount: 512, EvalCount: 64);
+        : new Sizes(TuneSeeds: 2, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 20, HeadSteps: 200, BackboneSteps: 200, GridEvery: 1, HeadImageSize: 16, BackboneImageSize: 16, TrainCount: 256, EvalCount: 64);
 
+    /// <summary>
+    /// The run list of a stage. Final runs go setting by setting and, within a setting, seed by seed
+    /// across all cells, so a run stopped early leaves one setting complete and the other with equal
+    /// seed counts in every cell.
+    /// </summary>
     private List<Planned> Plan(ExperimentContext context, string stage)
     {
+        if (stage != Tune && stage != Final)
+        {
+            throw new ArgumentException($"Unknown stage '{stage}' of {Name}; expected {Tune} or {Final}.");
+        }
+
         Sizes sizes = SizesOf(context);
         var plan = new List<Planned>();
         foreach (string setting in Settings)
         {
+            if (stage == Final)
+            {
+                for (int s = 0; s < sizes.FinalSeeds; s++)
+                {
+                    foreach (OptimizerKind optimizer in Optimizers)
+                    {
+                        foreach (Head head in Heads)
+                        {
+                            plan.Add(new Planned($"final/{setting}/{Opt(optimizer)}/{head.Key}/s{s}", setting, optimizer, head, null, s));
+                        }
+                    }
+                }
+
+                continue;
+            }
+
             foreach (OptimizerKind optimizer in Optimizers)
             {
                 double[] grid = (optimizer == OptimizerKind.Sgd ? SgdGrid : AdamGrid).Where((_, i) => i % sizes.GridEvery == 1 % sizes.GridEvery).ToArray();
                 foreach (Head head in Heads)
                 {
-                    if (stage == Tune)
+                    foreach (double lr in grid)
                     {
-                        foreach (double lr in grid)
+                        for (int s = 0; s < sizes.TuneSeeds; s++)
                         {
-                            for (int s = 0; s < sizes.TuneSeeds; s++)
-                            {
-                                plan.Add(new Planned(string.Create(CultureInfo.InvariantCulture, $"tune/{setting}/{Opt(optimizer)}/{head.Key}/lr{lr:R}/s{TuneSeedBase + s}"),
-                                    setting, optimizer, head, lr, TuneSeedBase + s));
-                            }
+                            plan.Add(new Planned(string.Create(CultureInfo.InvariantCulture, $"tune/{setting}/{Opt(optimizer)}/{head.Key}/lr{lr:R}/s{TuneSeedBase + s}"),
+                                setting, optimizer, head, lr, TuneSeedBase + s));
                         }
-                    }
-                    else if (stage == Final)
-                    {
-                        for (int s = 0; s < sizes.FinalSeeds; s++)
-                        {
-                            plan.Add(new Planned($"final/{setting}/{Opt(optimizer)}/{head.Key}/s{s}", setting, optimizer, head, null, s));
-                        }
-                    }
-                    else
-                    {
-                        throw new ArgumentException($"Unknown stage '{stage}' of {Name}; expected {Tune} or {Final}.");
                     }
                 }
             }
