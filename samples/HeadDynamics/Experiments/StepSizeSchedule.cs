@@ -30,8 +30,8 @@ internal sealed class StepSizeSchedule : IExperiment
 
     private static readonly (string Label, OptimizerKind Optimizer, double LearningRate)[] Optimizers =
     [
-        ("SGD (momentum 0.9, lr 0.05)", OptimizerKind.Sgd, 0.05),
-        ("Adam (lr 0.01)", OptimizerKind.Adam, 0.01),
+        ("SGD+momentum, lr 0.05", OptimizerKind.Sgd, 0.05),
+        ("Adam, lr 0.01", OptimizerKind.Adam, 0.01),
     ];
 
     private static readonly string[] Variants = ["3-3-1 stack", "single 5x5", "single 5x5, stack's step sizes"];
@@ -45,7 +45,7 @@ internal sealed class StepSizeSchedule : IExperiment
         InMemoryDataset train = context.Blobs(false);
         int steps = context.HeadSteps;
         var csv = new StringBuilder("optimizer,seed,step,variant,loss,step_norm,effective_lr\n");
-        var figure = new Figure(2, 3) { Title = "is depth a step-size schedule? single 5x5 given the 3-3-1 stack's per-step ||dW|| (same start, same batches; mean and min-max over seeds)" };
+        var figure = new Figure(2, 3) { Title = "5x5 given the 3-3-1 stack's step sizes (same start and batches; min-max over seeds)" };
         for (int o = 0; o < Optimizers.Length; o++)
         {
             var (label, optimizer, lr) = Optimizers[o];
@@ -72,7 +72,7 @@ internal sealed class StepSizeSchedule : IExperiment
         }
 
         Csv.Write(context.PathFor(Name, "steps.csv"), csv.ToString());
-        figure.ToCanvas(560, 400).SavePng(context.PathFor(Name, "step-schedule.png"));
+        figure.ToCanvas(640, 420).SavePng(context.PathFor(Name, "step-schedule.png"));
     }
 
     private void Report(ExperimentContext context, string label, List<Trace[]> runs)
@@ -192,9 +192,9 @@ internal sealed class StepSizeSchedule : IExperiment
         double[] x = [.. Enumerable.Range(1, steps).Select(i => (double)i)];
         (string Title, string Y, bool Log, Func<Trace, double[]> Pick, int[] Variants)[] panels =
         [
-            ($"{label}: end-to-end step size", "||W_e(t) - W_e(t-1)|| (10-step mean)", true, t => t.StepNorms, [0, 1]),
-            ($"{label}: rate that matches the stack", "effective lr of the single 5x5 (10-step mean)", true, t => t.Rates, [2]),
-            ($"{label}: training loss", "cross-entropy (10-step mean)", true, t => t.Losses, [0, 1, 2]),
+            ($"{label}: step size", "||dW_e|| per step", true, t => t.StepNorms, [0, 1]),
+            ($"{label}: matching rate", "effective lr of the 5x5", true, t => t.Rates, [2]),
+            ($"{label}: loss", "training loss", true, t => t.Losses, [0, 1, 2]),
         ];
         for (int p = 0; p < panels.Length; p++)
         {

@@ -449,7 +449,7 @@ internal sealed class TunedComparison : IShardedExperiment
 
     private void PlotGrid(ExperimentContext context, List<Row> tuneRows)
     {
-        var figure = new Figure(2, 2) { Title = "learning-rate grid: validation loss (mean over tuning seeds; diverged rates left out)" };
+        var figure = new Figure(2, 2) { Title = "learning-rate grid: validation loss (mean over tuning seeds; rates that diverged or ended above 5 left out)" };
         for (int s = 0; s < Settings.Length; s++)
         {
             for (int o = 0; o < Optimizers.Length; o++)
@@ -463,7 +463,7 @@ internal sealed class TunedComparison : IShardedExperiment
                 {
                     var points = tuneRows.Where(r => r.Setting == Settings[s] && r.Optimizer == Opt(Optimizers[o]) && r.Head == head.Key)
                         .GroupBy(r => r.LearningRate).Where(g => g.All(r => r.Status == "ok" && double.IsFinite(r.ValLoss)))
-                        .OrderBy(g => g.Key).Select(g => (X: Math.Log10(g.Key), Y: g.Average(r => r.ValLoss))).ToList();
+                        .OrderBy(g => g.Key).Select(g => (X: Math.Log10(g.Key), Y: g.Average(r => r.ValLoss))).Where(p => p.Y <= 5).ToList();
                     if (points.Count > 0)
                     {
                         chart.AddLine(head.Key, points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray());
