@@ -127,8 +127,12 @@ internal sealed class TunedComparison : IShardedExperiment
 
     private static string Opt(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? "sgd" : "adam";
 
+    /// <summary>Quick mode (CI's smoke run) keeps the 1x1, the 5x5, the linear stack and the activated stack.</summary>
+    private static IEnumerable<Head> HeadsOf(ExperimentContext context) =>
+        context.Quick ? Heads.Where(h => h.Key is "1x1" or "5x5" or "3-3-1" or "activated") : Heads;
+
     private static Sizes SizesOf(ExperimentContext context) => context.Quick
-        ? new Sizes(TuneSeeds: 1, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 2, HeadSteps: 20, BackboneSteps: 12, GridEvery: 3, HeadImageSize: 16, BackboneImageSize: 16, TrainCount: 32, EvalCount: 16)
+        ? new Sizes(TuneSeeds: 1, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 2, HeadSteps: 12, BackboneSteps: 8, GridEvery: 3, HeadImageSize: 16, BackboneImageSize: 16, TrainCount: 32, EvalCount: 8)
         : new Sizes(TuneSeeds: 2, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 20, HeadSteps: 200, BackboneSteps: 200, GridEvery: 1, HeadImageSize: 16, BackboneImageSize: 16, TrainCount: 256, EvalCount: 64);
 
     /// <summary>
@@ -153,7 +157,7 @@ internal sealed class TunedComparison : IShardedExperiment
                 {
                     foreach (OptimizerKind optimizer in Optimizers)
                     {
-                        foreach (Head head in Heads)
+                        foreach (Head head in HeadsOf(context))
                         {
                             plan.Add(new Planned($"final/{setting}/{Opt(optimizer)}/{head.Key}/s{s}", setting, optimizer, head, null, s));
                         }
@@ -166,7 +170,7 @@ internal sealed class TunedComparison : IShardedExperiment
             foreach (OptimizerKind optimizer in Optimizers)
             {
                 double[] grid = (optimizer == OptimizerKind.Sgd ? SgdGrid : AdamGrid).Where((_, i) => i % sizes.GridEvery == 1 % sizes.GridEvery).ToArray();
-                foreach (Head head in Heads)
+                foreach (Head head in HeadsOf(context))
                 {
                     foreach (double lr in grid)
                     {
