@@ -112,7 +112,7 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
         experimentContext.WriteSummary(Experiments.Select(e => e.Name));
         if (settings.Quick && settings.Stage is null)
         {
-            CheckOutputs(output, chosen);
+            CheckOutputs(output, chosen.Select(e => e.Name));
         }
 
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
@@ -121,17 +121,17 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
     }
 
     /// <summary>Quick mode is CI's smoke test: every experiment must have written at least one CSV and one PNG.</summary>
-    private static void CheckOutputs(string output, IEnumerable<IExperiment> experiments)
+    internal static void CheckOutputs(string output, IEnumerable<string> experiments)
     {
         var problems = new List<string>();
-        foreach (IExperiment e in experiments)
+        foreach (string name in experiments)
         {
-            string folder = System.IO.Path.Combine(output, e.Name);
+            string folder = System.IO.Path.Combine(output, name);
             bool csv = Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.csv").Any(f => new FileInfo(f).Length > 0);
             bool png = Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.png").Any(f => new FileInfo(f).Length > 0);
             if (!csv || !png)
             {
-                problems.Add($"{e.Name} wrote {(csv ? "" : "no CSV")}{(!csv && !png ? " and " : "")}{(png ? "" : "no PNG")} in {folder}");
+                problems.Add($"{name} wrote {(csv ? "" : "no CSV")}{(!csv && !png ? " and " : "")}{(png ? "" : "no PNG")} in {folder}");
             }
         }
 
