@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SegHeads.Samples.HeadDynamics.Experiments;
+using SegHeads.Samples.HeadDynamics.Sharding;
 using SegHeads.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -21,10 +22,31 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
         .. Sweep.All(),
         new ReluLogits(),
         new PreconditioningCheck(),
+        new StepSizeSchedule(),
+
+        new TunedComparison(),
     ];
 
     protected override int Execute(CommandContext context, DynamicsSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.List && settings.Experiment != "all")
+        {
+            IShardedExperiment sharded = RequireSharded(settings.Experiment);
+            using var listContext = NewContext(settings, settings.Out);
+            var runs = new Table().AddColumns("index", "stage", "run");
+            foreach (string stage in sharded.Stages)
+            {
+                IReadOnlyList<string> ids = sharded.RunIds(listContext, stage);
+                for (int i = 0; i < ids.Count; i++)
+                {
+                    runs.AddRow(i.ToString(CultureInfo.InvariantCulture), stage, Markup.Escape(ids[i]));
+                }
+            }
+
+            AnsiConsole.Write(runs);
+            return 0;
+        }
+
         if (settings.List)
         {
             var table = new Table().AddColumns("experiment", "what it compares");
@@ -51,9 +73,32 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
         set_num_threads(settings.Threads);
         string output = OutputFolder.Require(settings.Out, "--out");
         CancellationToken stop = CliHost.Stop?.Token ?? CancellationToken.None;
-        using var experimentContext = new ExperimentContext(output, settings.Quick, settings.Seeds ?? (settings.Quick ? 2 : 5),
-            line => AnsiConsole.WriteLine(line));
+        using var experimentContext = NewContext(settings, output);
         var total = Stopwatch.StartNew();
+        if (settings.Merge is not null)
+        {
+            IShardedExperiment sharded = RequireSharded(settings.Experiment);
+            string[] missing = settings.Merge.Where(d => !Directory.Exists(d)).ToArray();
+            if (missing.Length > 0)
+            {
+                throw new ArgumentException($"--merge: folder(s) not found: {string.Join(", ", missing)}.");
+            }
+
+            sharded.Merge(experimentContext, settings.Merge);
+            experimentContext.WriteSummary(Experiments.Select(e => e.Name));
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[green]merged[/] {settings.Merge.Length} folders into {output} in {total.Elapsed.TotalSeconds:F1} s");
+            return 0;
+        }
+
+        if (settings.Stage is not null)
+        {
+            IShardedExperiment sharded = RequireSharded(settings.Experiment);
+            if (!sharded.Stages.Contains(settings.Stage))
+            {
+                throw new ArgumentException($"--stage: '{settings.Stage}' is not a stage of {sharded.Name}; expected one of: {string.Join(", ", sharded.Stages)}.");
+            }
+        }
+
         foreach (IExperiment experiment in chosen)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,8 +110,47 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
         }
 
         experimentContext.WriteSummary(Experiments.Select(e => e.Name));
+        if (settings.Quick && settings.Stage is null)
+        {
+            CheckOutputs(output, chosen.Select(e => e.Name));
+        }
+
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"[green]done[/] in {total.Elapsed.TotalSeconds:F1} s; outputs in {output} (summary.csv, findings.md, one folder per experiment)");
         return 0;
     }
+
+    /// <summary>Quick mode is CI's smoke test: every experiment must have written at least one CSV and one PNG.</summary>
+    internal static void CheckOutputs(string output, IEnumerable<string> experiments)
+    {
+        var problems = new List<string>();
+        foreach (string name in experiments)
+        {
+            string folder = System.IO.Path.Combine(output, name);
+            bool csv = Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.csv").Any(f => new FileInfo(f).Length > 0);
+            bool png = Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.png").Any(f => new FileInfo(f).Length > 0);
+            if (!csv || !png)
+            {
+                problems.Add($"{name} wrote {(csv ? "" : "no CSV")}{(!csv && !png ? " and " : "")}{(png ? "" : "no PNG")} in {folder}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"Quick check failed: {string.Join("; ", problems)}.");
+        }
+    }
+
+    private static ExperimentContext NewContext(DynamicsSettings settings, string output) =>
+        new(output, settings.Quick, settings.Seeds ?? (settings.Quick ? 2 : 5), line => AnsiConsole.WriteLine(line), settings.Seeds is not null)
+        {
+            Shard = settings.Shard is null ? ShardSpec.All : ShardSpec.Parse(settings.Shard),
+            Stage = settings.Stage,
+            EarlierStages = settings.StagesFrom,
+        };
+
+    private static IShardedExperiment RequireSharded(string name) =>
+        Experiments.OfType<IShardedExperiment>().FirstOrDefault(e => e.Name == name)
+        ?? throw new ArgumentException(
+            $"'{name}' is not a sharded experiment; --list of runs, --shard, --stage and --merge work on: {string.Join(", ", Experiments.OfType<IShardedExperiment>().Select(e => e.Name))}.");
 }

@@ -34,8 +34,30 @@ internal sealed class DynamicsSettings : CommandSettings
     [Description("List the experiments and exit.")]
     public bool List { get; init; }
 
+    [CommandOption("--shard <K/N>")]
+    [Description("Run only shard K of N of a sharded experiment's runs (run i goes to shard (i mod N) + 1); see --list with --experiment.")]
+    public string? Shard { get; init; }
+
+    [CommandOption("--stage <STAGE>")]
+    [Description("Stage of a sharded experiment to run (lr-tuned: tune, then final). Default: every stage (unsharded only).")]
+    public string? Stage { get; init; }
+
+    [CommandOption("--stages-from <DIR>")]
+    [Description("Folder with the merged results of the earlier stages (for --stage final). Default: --out.")]
+    public string? StagesFrom { get; init; }
+
+    [CommandOption("--merge <DIR>")]
+    [Description("Merge the outputs of shard folders (repeat the option) into --out and analyse them.")]
+    public string[]? Merge { get; init; }
+
     public override ValidationResult Validate() =>
         Seeds is <= 0 ? ValidationResult.Error($"--seeds must be positive, but was {Seeds}.")
         : Threads <= 0 ? ValidationResult.Error($"--threads must be positive, but was {Threads}.")
+        : (Shard is not null || Stage is not null || Merge is not null) && Experiment == "all"
+            ? ValidationResult.Error("--shard, --stage and --merge work on one sharded experiment: add --experiment NAME (e.g. lr-tuned).")
+        : Shard is not null && Stage is null
+            ? ValidationResult.Error("--shard needs --stage (shard one stage at a time, merge it, then run the next stage's shards).")
+        : Merge is not null && (Shard is not null || Stage is not null)
+            ? ValidationResult.Error("--merge cannot be combined with --shard or --stage.")
         : ValidationResult.Success();
 }

@@ -12,8 +12,9 @@ internal sealed class ExperimentContext : IDisposable
     private readonly Dictionary<string, StringBuilder> summaries = [];
     private readonly Dictionary<string, List<string>> findings = [];
 
-    public ExperimentContext(string output, bool quick, int seeds, Action<string> log)
+    public ExperimentContext(string output, bool quick, int seeds, Action<string> log, bool seedsGiven = false)
     {
+        SeedsGiven = seedsGiven;
         Output = output;
         Quick = quick;
         Seeds = Enumerable.Range(0, seeds).ToArray();
@@ -25,6 +26,18 @@ internal sealed class ExperimentContext : IDisposable
     public bool Quick { get; }
 
     public IReadOnlyList<int> Seeds { get; }
+
+    /// <summary>Whether --seeds was given (experiments with their own default seed count then use <see cref="Seeds"/>).</summary>
+    public bool SeedsGiven { get; }
+
+    /// <summary>Which runs of a sharded experiment this process executes (all by default).</summary>
+    public Sharding.ShardSpec Shard { get; init; } = Sharding.ShardSpec.All;
+
+    /// <summary>Stage of a multi-stage sharded experiment to run; null runs every stage.</summary>
+    public string? Stage { get; init; }
+
+    /// <summary>Folder holding merged results of earlier stages (for --stage final), or null for <see cref="Output"/>.</summary>
+    public string? EarlierStages { get; init; }
 
     public Action<string> Log { get; }
 
@@ -144,6 +157,9 @@ internal sealed class ExperimentContext : IDisposable
             d.Dispose();
         }
     }
+
+    /// <summary>A dataset made once per process and disposed with the context.</summary>
+    public InMemoryDataset Cached(string key, Func<InMemoryDataset> make) => Get(key, make);
 
     private InMemoryDataset Get(string key, Func<InMemoryDataset> make)
     {

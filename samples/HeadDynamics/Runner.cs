@@ -12,7 +12,7 @@ namespace SegHeads.Samples.HeadDynamics;
 /// <summary>Runs one configuration for one seed and records losses, metrics and end-to-end maps.</summary>
 internal static class Runner
 {
-    public static RunResult Run(RunConfig config, int seed, ISegmentationDataset train, ISegmentationDataset validation, int steps, int evaluateEvery)
+    public static RunResult Run(RunConfig config, int seed, ISegmentationDataset train, ISegmentationDataset validation, int steps, int evaluateEvery, Action<SegmentationModel, Trainer>? afterTraining = null)
     {
         manual_seed(seed);
         SegmentationHead head = BuildHead(config, seed, train.NumClasses, config.WithBackbone ? 8 : train.Channels);
@@ -36,6 +36,7 @@ internal static class Runner
         CancellationToken stop = CliHost.Stop?.Token ?? CancellationToken.None;
         TrainingHistory history = trainer.Fit(train, validation, cancellationToken: stop);
         stop.ThrowIfCancellationRequested();
+        afterTraining?.Invoke(model, trainer);
         return new RunResult(
             config,
             seed,
