@@ -16,7 +16,7 @@ namespace SegHeads.Benchmarks;
 internal static class OnnxBench
 {
     public const string Usage =
-        "onnx [--head stacked-linear:3-3-1@32] [--classes 6] [--inputs 1x256,8x64] [--thread-counts 1,2] [--rounds 3] [--warmup 5] [--reps 20] [--profile DIR] [--csv FILE]";
+        "onnx [--head stacked-linear:3-3-1@32] [--classes 6] [--inputs 1x256,8x64] [--thread-counts 1,2] [--rounds 3] [--warmup 5] [--reps 20] [--ort-spinning] [--profile DIR] [--csv FILE]";
 
     public static int Run(BenchArgs a)
     {
@@ -27,6 +27,7 @@ internal static class OnnxBench
         int rounds = a.Int("rounds", 3);
         int warmup = a.Int("warmup", 5);
         int reps = a.Int("reps", 20);
+        bool spinning = a.Flag("ort-spinning");
         string? profile = a.String("profile");
         string? csv = a.String("csv");
         a.RejectUnknown();
@@ -41,14 +42,14 @@ internal static class OnnxBench
         Console.WriteLine($"# {Machine.Describe()}");
         Console.WriteLine($"# onnx: default backbone + {spec}, {classes} classes, images [N, 3, S, S]; (a) TorchSharp eval, (b) TorchSharp ToDeployed(), "
             + $"(c) ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version} on the exported deployed model; "
-            + $"per round, median of {reps} interleaved calls after {warmup} warm-up; ms = median over {rounds} rounds; ratio = median of the rounds' ratios");
+            + $"ORT spinning {(spinning ? "on" : "off")}; per round, median of {reps} interleaved calls after {warmup} warm-up; ms = median over {rounds} rounds; ratio = median of the rounds' ratios");
         Console.WriteLine($"{"threads",7} {"NxS",7} {"(a) ms",8} {"(b) ms",8} {"(c) ms",8} {"(c) IQR",13} {"a/c",6} {"b/c",6} {"a/b",6} {"(c) img/s",9} {"|c-b| rel",10} {"|c-a| in rel",12}");
         var lines = new List<string> { "threads,batch,size,head,classes,rounds,reps,eval_ms,deployed_ms,ort_ms,ort_q25_ms,ort_q75_ms,eval_over_ort,deployed_over_ort,eval_over_deployed,ort_images_per_s,max_rel_gap_vs_deployed,max_rel_gap_vs_eval_interior" };
         foreach (int threads in threadCounts)
         {
             set_num_threads(threads);
             string? prefix = profile is null ? null : Path.Combine(Directory.CreateDirectory(profile).FullName, $"ort-{threads}t");
-            using var ort = new OrtModel(deployed, threads, prefix);
+            using var ort = new OrtModel(deployed, threads, prefix, spinning);
             nn.Module<Tensor, Tensor>[] forms = [model, deployed, ort];
             foreach ((int batch, int size) in inputs)
             {

@@ -16,7 +16,7 @@ internal sealed class OrtModel : nn.Module<Tensor, Tensor>
     private readonly RunOptions runOptions = new();
     private readonly string inputName;
 
-    public OrtModel(SegmentationModel model, int threads, string? profilePrefix = null)
+    public OrtModel(SegmentationModel model, int threads, string? profilePrefix = null, bool spinning = false)
         : base("ort")
     {
         byte[] bytes = OnnxExporter.ToBytes(model);
@@ -30,8 +30,9 @@ internal sealed class OrtModel : nn.Module<Tensor, Tensor>
         };
 
         // NOTE: ORT's pool spins after each run by default; interleaved with TorchSharp on 2 cores
-        // the spinning threads would steal the next torch call's cores and bias the comparison.
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        // the spinning threads would steal the next torch call's cores and bias the comparison
+        // (--ort-spinning turns it back on, to measure what spinning buys ORT itself).
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
         if (profilePrefix is not null)
         {
             options.EnableProfiling = true;

@@ -23,9 +23,12 @@ namespace SegHeads.Benchmarks;
 /// </summary>
 internal static class TrainBench
 {
+    /// <summary>Batches the trainer loads ahead (<c>--prefetch</c>, default 0 as in <see cref="TrainerOptions"/>: on the training thread).</summary>
+    private static int prefetch;
+
     public const string Usage =
         "train [--heads SPEC,SPEC] [--widths 16-32-64,...] [--batch 8] [--size 64] [--classes 4] [--warmup 3] [--steps 20] "
-        + "[--repeats 1] [--precision fp32,bf16] [--csv FILE] [--verbose]";
+        + "[--repeats 1] [--precision fp32,bf16] [--prefetch 0] [--csv FILE] [--verbose]";
 
     public static int Run(BenchArgs a, int threads)
     {
@@ -36,6 +39,7 @@ internal static class TrainBench
         IReadOnlyList<Precision> precisions = [.. a.List("precision", "fp32").Select(ParsePrecision)];
         string? csv = a.String("csv");
         bool verbose = a.Flag("verbose");
+        prefetch = a.Int("prefetch", 0);
         a.RejectUnknown();
 
         Console.WriteLine($"# {Machine.Describe()}");
@@ -115,6 +119,7 @@ internal static class TrainBench
             Steps = warmup + steps + 1,
             EvaluateEvery = 0,
             Precision = precision,
+            PrefetchBatches = prefetch,
         };
         using var trainer = new Trainer(model, options);
         var clock = new StepClock();
@@ -171,6 +176,7 @@ internal static class TrainBench
                     LearningRate = 1e-3,
                     BatchSize = c.Batch,
                     Steps = warmup + steps + 1,
+                    PrefetchBatches = prefetch,
                     EvaluateEvery = 0,
                     Precision = precision,
                 }));

@@ -57,6 +57,8 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Precision = settings.TrainingPrecision,
             CheckpointPath = Path.Combine(output, "checkpoint.ckpt"),
             CheckpointEvery = 500,
+            // Files are decoded (and augmented) ahead on a background thread; generated data is in memory already.
+            PrefetchBatches = settings.Data is null ? 0 : 2,
             Loss = settings.CreateLoss(ignoreIndex),
         };
         using var trainer = new Trainer(model, options);
