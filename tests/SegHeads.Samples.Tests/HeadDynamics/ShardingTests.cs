@@ -1,9 +1,13 @@
 using SegHeads.Cli;
 using SegHeads.Samples.HeadDynamics;
 using SegHeads.Samples.HeadDynamics.Sharding;
+using SegHeads.Tests.Infrastructure;
 
 namespace SegHeads.Samples.Tests.HeadDynamics;
 
+// NOTE: other sample tests run commands in-process that set torch's global thread count; a
+// different count between the unsharded and the sharded runs changes the last digits.
+[Collection(NonParallelGroup.Name)]
 public sealed class ShardingTests : IDisposable
 {
     private readonly string root = Path.Combine(Path.GetTempPath(), "segheads-shard-" + Guid.NewGuid().ToString("N"));
