@@ -29,32 +29,17 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-python="${PYTHON:-/usr/bin/python3}"
-"$python" -c "import torch" 2>/dev/null || { echo "error: $python cannot import torch; install Debian's python3-torch (apt-get install -y python3-torch)" >&2; exit 2; }
+source benchmarks/bench_common.sh
+require_torch_python
 # PyTorch 1.13 calls whatever libblas.so.3 the system selects (see benchmarks/README.md); convs
 # here go through mkldnn/thnn, so BLAS matters less than for training, but use OpenBLAS when present.
-if [[ $blas == auto ]]; then
-  blas=""
-  for d in /usr/lib/x86_64-linux-gnu/openblas-openmp /usr/lib/x86_64-linux-gnu/openblas-pthread \
-           "$PWD/benchmarks/.openblas/usr/lib/x86_64-linux-gnu/openblas-openmp"; do
-    [[ -e $d/libblas.so.3 ]] && { blas=$d; break; }
-  done
-elif [[ $blas == none ]]; then
-  blas=""
-fi
+resolve_blas
 
 dotnet build benchmarks/SegHeads.Benchmarks -c Release -v quiet -nologo >/dev/null
 bench=benchmarks/SegHeads.Benchmarks/bin/Release/net10.0/SegHeads.Benchmarks
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-wait_for_quiet() {
-  for _ in $(seq 60); do
-    awk -v m="$max_load" '{ exit !($1 <= m) }' /proc/loadavg && return 0
-    sleep 10
-  done
-  echo "# warning: load stayed above $max_load; timing anyway ($(cat /proc/loadavg))" >&2
-}
 
 for r in $(seq "$rounds"); do
   wait_for_quiet

@@ -37,17 +37,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-python="${PYTHON:-/usr/bin/python3}"
-"$python" -c "import torch" 2>/dev/null || { echo "error: $python cannot import torch; install Debian's python3-torch (apt-get install -y python3-torch)" >&2; exit 2; }
-
-if [[ $blas == auto ]]; then
-  blas=""
-  for d in /usr/lib/x86_64-linux-gnu/openblas-openmp /usr/lib/x86_64-linux-gnu/openblas-pthread \
-           "$PWD/benchmarks/.openblas/usr/lib/x86_64-linux-gnu/openblas-openmp"; do
-    [[ -e $d/libblas.so.3 ]] && { blas=$d; break; }
-  done
-fi
-if [[ -n $blas && ! -e $blas/libblas.so.3 ]]; then echo "error: no libblas.so.3 in $blas" >&2; exit 2; fi
+source benchmarks/bench_common.sh
+require_torch_python
+resolve_blas
 sides=(segheads pytorch)
 [[ -n $blas ]] && sides+=(pytorch-openblas)
 
@@ -56,16 +48,6 @@ bench=benchmarks/SegHeads.Benchmarks/bin/Release/net10.0/SegHeads.Benchmarks
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
-wait_for_quiet() {
-  # Other work on a 2-core machine wrecks 2-thread timings: wait (up to 10 min) for a quiet minute.
-  for _ in $(seq 1 10); do
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    awk -v l="$load" -v m="$max_load" 'BEGIN { exit !(l <= m) }' && return 0
-    echo "# load $load > $max_load, waiting 60 s"
-    sleep 60
-  done
-  echo "# WARNING: load still $(cut -d' ' -f1 /proc/loadavg); measuring anyway"
-}
 
 common=(--threads "$threads" --interop 1 --heads "$heads" --widths "$widths" "${pass[@]}")
 for r in $(seq 1 "$rounds"); do
