@@ -83,7 +83,7 @@ public sealed class TrainerPrefetchTests : IDisposable
     {
         string path = Path.Combine(folder, "augmented.ckpt");
         var augmented = new AugmentedDataset(data, Augment);
-        var options = new TrainerOptions { Steps = 12, BatchSize = 4, EvaluateEvery = 0, LearningRate = 0.01, CheckpointPath = path, CheckpointEvery = 5 };
+        var options = new TrainerOptions { Steps = 12, BatchSize = 4, EvaluateEvery = 0, LearningRate = 0.01, CheckpointPath = path, CheckpointEvery = 5, PrefetchBatches = 2 };
         double[] straight;
         using (SegmentationModel model = TrainerFixture.NewModel())
         using (var trainer = new Trainer(model, options with { CheckpointPath = null }))
@@ -157,7 +157,8 @@ public sealed class TrainerPrefetchTests : IDisposable
         history.Steps.Should().HaveCount(2);
         tracked.Handed.Should().OnlyContain(t => t.IsInvalid);
         callsAfterFit.Should().BeLessThanOrEqualTo(2 + 3 + 1, "at most the prefetch depth plus the batch being read ran ahead");
-        Thread.Sleep(50); // a stopped worker makes no more calls; a leaked one would keep loading
+        tracked.Readers.Should().NotBeEmpty("the loader read ahead on its own thread")
+            .And.OnlyContain(t => !t.IsAlive, "Fit stops and joins its loader before returning, so no thread can read any more");
         tracked.Calls.Should().Be(callsAfterFit);
     }
 
@@ -219,6 +220,8 @@ public sealed class TrainerPrefetchTests : IDisposable
     {
         private readonly ConcurrentQueue<Tensor> handed = new();
         private readonly List<(long[] Indices, long Epoch)> epochCalls = [];
+        private readonly int owner = Environment.CurrentManagedThreadId;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<Thread, byte> readers = new();
         private int calls;
         private int plainCalls;
         private int active;
@@ -255,6 +258,9 @@ public sealed class TrainerPrefetchTests : IDisposable
 
         public IReadOnlyCollection<Tensor> Handed => handed;
 
+        /// <summary>The threads other than the test's that read the dataset.</summary>
+        public IReadOnlyCollection<Thread> Readers => readers.Keys.ToArray();
+
         public (Tensor Images, Tensor Masks) GetBatch(ReadOnlySpan<long> indices, long epoch)
         {
             long[] copy = indices.ToArray();
@@ -282,6 +288,11 @@ public sealed class TrainerPrefetchTests : IDisposable
 
         private (Tensor Images, Tensor Masks) Track(Func<(Tensor Images, Tensor Masks)> read)
         {
+            if (Environment.CurrentManagedThreadId != owner)
+            {
+                readers.TryAdd(Thread.CurrentThread, 0);
+            }
+
             int now = Interlocked.Increment(ref active);
             InterlockedMax(ref maxConcurrent, now);
             try
