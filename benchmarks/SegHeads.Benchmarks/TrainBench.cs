@@ -23,8 +23,6 @@ namespace SegHeads.Benchmarks;
 /// </summary>
 internal static class TrainBench
 {
-    /// <summary>Batches the trainer loads ahead (<c>--prefetch</c>, default 0 as in <see cref="TrainerOptions"/>: on the training thread).</summary>
-    private static int prefetch;
 
     public const string Usage =
         "train [--heads SPEC,SPEC] [--widths 16-32-64,...] [--batch 8] [--size 64] [--classes 4] [--warmup 3] [--steps 20] "
@@ -39,7 +37,8 @@ internal static class TrainBench
         IReadOnlyList<Precision> precisions = [.. a.List("precision", "fp32").Select(ParsePrecision)];
         string? csv = a.String("csv");
         bool verbose = a.Flag("verbose");
-        prefetch = a.Int("prefetch", 0);
+        // Batches the trainer loads ahead: default 0 as in TrainerOptions (on the training thread).
+        int prefetch = a.Int("prefetch", 0);
         a.RejectUnknown();
 
         Console.WriteLine($"# {Machine.Describe()}");
@@ -58,12 +57,12 @@ internal static class TrainBench
             {
                 if (precisions.Count == 1)
                 {
-                    (IReadOnlyList<double> ms1, long p1) = TimeSteps(c, warmup, steps, precisions[0]);
+                    (IReadOnlyList<double> ms1, long p1) = TimeSteps(c, warmup, steps, precisions[0], prefetch);
                     runs.Add((precisions[0], ms1, p1));
                 }
                 else
                 {
-                    runs.AddRange(TimeInterleaved(c, precisions, warmup, steps));
+                    runs.AddRange(TimeInterleaved(c, precisions, warmup, steps, prefetch));
                 }
             }
 
@@ -105,7 +104,7 @@ internal static class TrainBench
     }
 
     /// <summary>Runs <paramref name="warmup"/> + <paramref name="steps"/> trainer steps; returns the measured ones in ms and the parameter count.</summary>
-    public static (IReadOnlyList<double> Milliseconds, long Parameters) TimeSteps(TrainConfig c, int warmup, int steps, Precision precision = Precision.Float32)
+    public static (IReadOnlyList<double> Milliseconds, long Parameters) TimeSteps(TrainConfig c, int warmup, int steps, Precision precision = Precision.Float32, int prefetch = 0)
     {
         manual_seed(0);
         using SegmentationModel model = SegmentationModel.Create(c.Head, c.Classes, c.Backbone());
@@ -158,7 +157,7 @@ internal static class TrainBench
     }
 
     /// <summary>One trainer per precision on the same model initialisation and data, stepped alternately; returns each one's measured steps.</summary>
-    private static List<(Precision Precision, IReadOnlyList<double> Ms, long Parameters)> TimeInterleaved(TrainConfig c, IReadOnlyList<Precision> precisions, int warmup, int steps)
+    private static List<(Precision Precision, IReadOnlyList<double> Ms, long Parameters)> TimeInterleaved(TrainConfig c, IReadOnlyList<Precision> precisions, int warmup, int steps, int prefetch)
     {
         using InMemoryDataset data = RandomData(c, samples: 4 * c.Batch);
         var models = new List<SegmentationModel>();
