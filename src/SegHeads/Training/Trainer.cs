@@ -3,6 +3,7 @@ using SegHeads.Data;
 using SegHeads.Data.Loading;
 using SegHeads.Metrics;
 using SegHeads.Models;
+using SegHeads.Training.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -415,9 +416,10 @@ public sealed class Trainer : IDisposable
 
         return o.Optimizer switch
         {
-            OptimizerKind.Sgd => optim.SGD(model.parameters(), o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay),
-            OptimizerKind.Adam => optim.Adam(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
-            OptimizerKind.AdamW => optim.AdamW(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
+            // NOTE: TorchSharp's own optimizers pass finalizable scalars to native code (see OwnedScalarOptimizers).
+            OptimizerKind.Sgd => new OwnedScalarOptimizers.SGD(model.parameters(), o.LearningRate, momentum: o.Momentum, weightDecay: o.WeightDecay),
+            OptimizerKind.Adam => new OwnedScalarOptimizers.Adam(model.parameters(), o.LearningRate, weightDecay: o.WeightDecay),
+            OptimizerKind.AdamW => new OwnedScalarOptimizers.AdamW(model.parameters(), o.LearningRate, weightDecay: o.WeightDecay),
             _ => throw new ArgumentOutOfRangeException(nameof(o), o.Optimizer, $"Unknown optimizer {o.Optimizer}."),
         };
     }

@@ -12,7 +12,8 @@ public sealed record TrainerOptions
     /// <summary>
     /// Makes the optimizer instead of <see cref="Optimizer"/>: called once with the model's
     /// parameters (already on <see cref="Device"/>) and <see cref="LearningRate"/>, e.g.
-    /// <c>(parameters, lr) =&gt; torch.optim.SGD(parameters, lr, nesterov: true, momentum: 0.9)</c>.
+    /// <c>(parameters, lr) =&gt; new OwnedScalarOptimizers.SGD(parameters, lr, momentum: 0.9, nesterov: true)</c>
+    /// (see <see cref="Optimizers.OwnedScalarOptimizers"/> for why not TorchSharp's <c>torch.optim.SGD</c>).
     /// The schedule still sets the learning rate of every parameter group before each step;
     /// <see cref="Momentum"/> and <see cref="WeightDecay"/> are not used. Checkpoints record the
     /// optimizer as <see cref="OptimizerKind.Custom"/> with its type name, and resume restores its

@@ -1,0 +1,45 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SegHeads.Training.Optimizers;
+
+/// <summary>
+/// The moment update and bias-corrected step shared by Adam and AdamW, in TorchSharp 0.107's operation
+/// order (so results stay bitwise identical to its optimizers) with owned scalars.
+/// </summary>
+internal readonly struct AdamMoments(double beta1, double beta2, double eps, double learningRate, bool amsgrad)
+{
+    /// <summary>Updates the moments of one parameter and then the parameter, in place.</summary>
+    /// <param name="parameter">The parameter (any shape).</param>
+    /// <param name="grad">Its gradient after any weight-decay term, same shape.</param>
+    /// <param name="step">The parameter's step count, already incremented (1 on the first update).</param>
+    /// <param name="average">First moment, same shape; updated.</param>
+    /// <param name="squares">Second moment, same shape; updated.</param>
+    /// <param name="maxSquares">AMSGrad's running maximum of <paramref name="squares"/>; replaced when AMSGrad is on.</param>
+    public void Update(Parameter parameter, Tensor grad, long step, Tensor average, Tensor squares, ref Tensor? maxSquares)
+    {
+        double correction1 = 1.0 - Math.Pow(beta1, step);
+        double correction2 = 1.0 - Math.Pow(beta2, step);
+        using Scalar b1 = beta1.ToScalar();
+        using Scalar b2 = beta2.ToScalar();
+        using Scalar g1 = (1.0 - beta1).ToScalar();
+        using Scalar g2 = (1.0 - beta2).ToScalar();
+        using Scalar root = Math.Sqrt(correction2).ToScalar();
+        using Scalar epsilon = eps.ToScalar();
+        using Scalar stepSize = (0.0 - learningRate / correction1).ToScalar();
+        average.mul_(b1).add_(grad, g1);
+        squares.mul_(b2).addcmul_(grad, grad.conj(), g2);
+        Tensor source = squares;
+        if (amsgrad)
+        {
+            Tensor previous = maxSquares!;
+            maxSquares = maximum(previous, squares).DetachFromDisposeScope();
+            previous.Dispose();
+            source = maxSquares;
+        }
+
+        Tensor denominator = source.sqrt().div_(root).add_(epsilon);
+        parameter.addcdiv_(average, denominator, stepSize);
+    }
+}
