@@ -3,6 +3,7 @@ using System.Globalization;
 using SegHeads.Data;
 using SegHeads.Models;
 using SegHeads.Training;
+using SegHeads.Training.Optimizers;
 using TorchSharp;
 using OptimizerHelper = TorchSharp.Modules.OptimizerHelper;
 using static TorchSharp.torch;
@@ -86,7 +87,7 @@ internal static class ProfileBench
             this.segHeadsLoss = segHeadsLoss;
             this.channelsLast = channelsLast;
             model.train();
-            optimizer = optim.Adam(model.parameters(), 1e-3);
+            optimizer = new OwnedScalarOptimizers.Adam(model.parameters(), 1e-3);
         }
 
         public string Name { get; }

@@ -7,6 +7,7 @@ using SegHeads.Models;
 using SegHeads.Plotting;
 using SegHeads.Reparam;
 using SegHeads.Training;
+using SegHeads.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -130,8 +131,8 @@ internal sealed class StepSizeSchedule : IExperiment
         model.train();
         TorchSharp.Modules.Parameter[] parameters = [.. model.parameters()];
         using optim.Optimizer opt = optimizer == OptimizerKind.Sgd
-            ? optim.SGD(parameters, lr, momentum: 0.9)
-            : optim.Adam(parameters, lr);
+            ? new OwnedScalarOptimizers.SGD(parameters, lr, momentum: 0.9)
+            : new OwnedScalarOptimizers.Adam(parameters, lr);
         var sampler = new BatchSampler(train.Count, BatchSize, seed);
         var trace = new Trace(new double[steps], new double[steps], new double[steps]);
         Tensor previous = Kernel(head);
