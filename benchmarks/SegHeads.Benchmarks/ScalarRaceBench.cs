@@ -97,7 +97,9 @@ internal static class ScalarRaceBench
         {
             using var stepScope = NewDisposeScope();
             optimizer.zero_grad();
-            parameters.Select(p => p.sin().sum()).Aggregate((x, y) => x + y).backward();
+            // NOTE: no tensor '+' here: TorchSharp's a + b is add(b, 1) with an implicit scalar alpha,
+            // which would race too and hide which side the failures come from.
+            cat(parameters.Select(p => p.sin()).ToArray()).sum().backward();
             optimizer.step();
         }
 

@@ -28,6 +28,9 @@ internal readonly struct AdamMoments(double beta1, double beta2, double eps, dou
         using Scalar root = Math.Sqrt(correction2).ToScalar();
         using Scalar epsilon = eps.ToScalar();
         using Scalar stepSize = (0.0 - learningRate / correction1).ToScalar();
+
+        // NOTE: add_(Scalar) without alpha would pass an implicit alpha = 1 (TorchSharp's overload).
+        using Scalar one = 1.ToScalar();
         average.mul_(b1).add_(grad, g1);
         squares.mul_(b2).addcmul_(grad, grad.conj(), g2);
         Tensor source = squares;
@@ -39,7 +42,7 @@ internal readonly struct AdamMoments(double beta1, double beta2, double eps, dou
             source = maxSquares;
         }
 
-        Tensor denominator = source.sqrt().div_(root).add_(epsilon);
+        Tensor denominator = source.sqrt().div_(root).add_(epsilon, one);
         parameter.addcdiv_(average, denominator, stepSize);
     }
 }
