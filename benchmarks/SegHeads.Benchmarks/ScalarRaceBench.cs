@@ -46,16 +46,7 @@ internal static class ScalarRaceBench
 
     private static (long Steps, int Errors, int Wrong, string? First) HammerOptimizer(bool owned, int chunk, Tensor reference, TimeSpan duration)
     {
-        bool stop = false;
-        var collector = new Thread(() =>
-        {
-            while (!Volatile.Read(ref stop))
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }) { IsBackground = true };
-        collector.Start();
+        using var pressure = new GcPressure();
         int errors = 0, wrong = 0;
         string? first = null;
         long steps = 0;
@@ -79,8 +70,6 @@ internal static class ScalarRaceBench
             steps += chunk;
         }
 
-        Volatile.Write(ref stop, true);
-        collector.Join();
         return (steps, errors, wrong, first);
     }
 
@@ -108,16 +97,7 @@ internal static class ScalarRaceBench
 
     private static (long Calls, int Errors, string? First) Hammer(bool explicitScalar, TimeSpan duration)
     {
-        bool stop = false;
-        var collector = new Thread(() =>
-        {
-            while (!Volatile.Read(ref stop))
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }) { IsBackground = true };
-        collector.Start();
+        using var pressure = new GcPressure();
         using Tensor masks = randint(0, 6, [2, 8, 8], dtype: int64);
         long classes = 6;
         int errors = 0;
@@ -145,8 +125,32 @@ internal static class ScalarRaceBench
             }
         }
 
-        Volatile.Write(ref stop, true);
-        collector.Join();
         return (calls, errors, first);
+    }
+
+    /// <summary>A background thread that collects garbage and runs finalizers until disposed.</summary>
+    private sealed class GcPressure : IDisposable
+    {
+        private readonly Thread collector;
+        private volatile bool stop;
+
+        public GcPressure()
+        {
+            collector = new Thread(() =>
+            {
+                while (!stop)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                }
+            }) { IsBackground = true };
+            collector.Start();
+        }
+
+        public void Dispose()
+        {
+            stop = true;
+            collector.Join();
+        }
     }
 }
