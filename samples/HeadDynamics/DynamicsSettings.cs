@@ -38,6 +38,10 @@ internal sealed class DynamicsSettings : CommandSettings
     [Description("Run only shard K of N of a sharded experiment's runs (run i goes to shard (i mod N) + 1); see --list with --experiment.")]
     public string? Shard { get; init; }
 
+    [CommandOption("--runs <PREFIX>")]
+    [Description("Run only the runs of the stage whose ID starts with PREFIX (see --list), e.g. to add or redo a part; merge the output folder with the other shards'.")]
+    public string? Runs { get; init; }
+
     [CommandOption("--stage <STAGE>")]
     [Description("Stage of a sharded experiment to run (lr-tuned: tune, then final). Default: every stage (unsharded only).")]
     public string? Stage { get; init; }
@@ -53,11 +57,13 @@ internal sealed class DynamicsSettings : CommandSettings
     public override ValidationResult Validate() =>
         Seeds is <= 0 ? ValidationResult.Error($"--seeds must be positive, but was {Seeds}.")
         : Threads <= 0 ? ValidationResult.Error($"--threads must be positive, but was {Threads}.")
-        : (Shard is not null || Stage is not null || Merge is not null) && Experiment == "all"
+        : (Shard is not null || Stage is not null || Merge is not null || Runs is not null) && Experiment == "all"
             ? ValidationResult.Error("--shard, --stage and --merge work on one sharded experiment: add --experiment NAME (e.g. lr-tuned).")
         : Shard is not null && Stage is null
             ? ValidationResult.Error("--shard needs --stage (shard one stage at a time, merge it, then run the next stage's shards).")
-        : Merge is not null && (Shard is not null || Stage is not null)
-            ? ValidationResult.Error("--merge cannot be combined with --shard or --stage.")
+        : Runs is not null && Stage is null
+            ? ValidationResult.Error("--runs needs --stage (it selects runs of one stage).")
+        : Merge is not null && (Shard is not null || Stage is not null || Runs is not null)
+            ? ValidationResult.Error("--merge cannot be combined with --shard, --stage or --runs.")
         : ValidationResult.Success();
 }

@@ -51,18 +51,21 @@ internal sealed class TunedComparison : IShardedExperiment
         ("3-3-1+bn", "5-1+bn"),
     ];
 
-    private const string LongBudget = "backbone-4x";
-
     /// <summary>
-    /// The settings of the tables. <see cref="LongBudget"/> has no grid of its own: it retrains the
-    /// backbone cells that carry the depth and BN questions at the backbone's tuned rates for four
-    /// times the steps, with fewer seeds, to show whether the backbone verdicts depend on the budget.
+    /// Settings without a grid of their own: they retrain backbone cells at the backbone's tuned
+    /// rates for a multiple of its steps, with fewer seeds, to show whether the backbone verdicts
+    /// depend on the budget and how far from converged the backbone runs are.
     /// </summary>
-    private static readonly string[] Settings = ["head-alone", "backbone", LongBudget];
+    private static readonly LongBudget[] LongBudgets =
+    [
+        new("backbone-4x", 4, 10, ["5x5", "3-3-1", "3-3-1+bn", "5-1+bn"]),
+        new("backbone-16x", 16, 5, ["5x5", "3-3-1"]),
+    ];
 
     private static readonly string[] TunedSettings = ["head-alone", "backbone"];
 
-    private static readonly string[] LongBudgetHeads = ["5x5", "3-3-1", "3-3-1+bn", "5-1+bn"];
+    /// <summary>The settings of the tables, in run-list order.</summary>
+    private static readonly string[] Settings = [.. TunedSettings, .. LongBudgets.Select(b => b.Setting)];
 
     // Budgets chosen by pilot runs at the tuned rates (see the convergence note of the write-up); the
     // flatness and half-budget columns of every run say whether the budget sufficed.
@@ -109,15 +112,15 @@ internal sealed class TunedComparison : IShardedExperiment
             var order = plan.Select(p => p.Id).ToList();
             var clock = Stopwatch.StartNew();
             int done = 0;
-            int mine = plan.Where((_, i) => context.Shard.Contains(i)).Count();
+            int mine = plan.Where((p, i) => context.Executes(i, p.Id)).Count();
             for (int i = 0; i < plan.Count; i++)
             {
-                if (!context.Shard.Contains(i))
+                Planned run = plan[i];
+                if (!context.Executes(i, run.Id))
                 {
                     continue;
                 }
 
-                Planned run = plan[i];
                 double lr = run.LearningRate ?? best![CellKey(TunedSettingOf(run.Setting), run.Optimizer, run.Head.Key)];
                 var (row, curve) = Execute(context, run, lr);
                 table.Add(run.Id, [row]);
@@ -137,7 +140,7 @@ internal sealed class TunedComparison : IShardedExperiment
             curves.Write(curvePath, order);
         }
 
-        if (context.Shard == ShardSpec.All && context.Stage is null)
+        if (context.Shard == ShardSpec.All && context.Stage is null && context.RunPrefix is null)
         {
             Analyse(context);
         }
@@ -155,7 +158,9 @@ internal sealed class TunedComparison : IShardedExperiment
     }
 
     /// <summary>The setting whose tuned rate a setting's runs use: the long budget reuses the backbone's.</summary>
-    private static string TunedSettingOf(string setting) => setting == LongBudget ? "backbone" : setting;
+    private static string TunedSettingOf(string setting) => LongBudgetOf(setting) is null ? setting : "backbone";
+
+    private static LongBudget? LongBudgetOf(string setting) => LongBudgets.FirstOrDefault(b => b.Setting == setting);
 
     private static string CellKey(string setting, OptimizerKind optimizer, string head) => CellKey(setting, Opt(optimizer), head);
 
@@ -168,8 +173,8 @@ internal sealed class TunedComparison : IShardedExperiment
         context.Quick ? Heads.Where(h => h.Key is "1x1" or "5x5" or "3-3-1" or "activated") : Heads;
 
     private static Sizes SizesOf(ExperimentContext context) => context.Quick
-        ? new Sizes(TuneSeeds: 1, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 2, LongSeeds: 2, HeadSteps: 12, BackboneSteps: 8, GridEvery: 3, HeadImageSize: 16, BackboneImageSize: 16, HeadTrainCount: 32, BackboneTrainCount: 32, EvalCount: 8)
-        : new Sizes(TuneSeeds: 3, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 20, LongSeeds: 10, HeadSteps: HeadSteps, BackboneSteps: BackboneSteps, GridEvery: 1, HeadImageSize: 16, BackboneImageSize: 16, HeadTrainCount: 256, BackboneTrainCount: 2048, EvalCount: 64);
+        ? new Sizes(TuneSeeds: 1, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 2, HeadSteps: 12, BackboneSteps: 8, GridEvery: 3, HeadImageSize: 16, BackboneImageSize: 16, HeadTrainCount: 32, BackboneTrainCount: 32, EvalCount: 8)
+        : new Sizes(TuneSeeds: 3, FinalSeeds: context.SeedsGiven ? context.Seeds.Count : 20, HeadSteps: HeadSteps, BackboneSteps: BackboneSteps, GridEvery: 1, HeadImageSize: 16, BackboneImageSize: 16, HeadTrainCount: 256, BackboneTrainCount: 2048, EvalCount: 64);
 
     /// <summary>
     /// The run list of a stage. Final runs go setting by setting and, within a setting, seed by seed
@@ -189,12 +194,13 @@ internal sealed class TunedComparison : IShardedExperiment
         {
             if (stage == Final)
             {
-                bool longBudget = setting == LongBudget;
-                for (int s = 0; s < (longBudget ? sizes.LongSeeds : sizes.FinalSeeds); s++)
+                LongBudget? budget = LongBudgetOf(setting);
+                int seeds = budget is null ? sizes.FinalSeeds : context.Quick ? 2 : budget.Seeds;
+                for (int s = 0; s < seeds; s++)
                 {
                     foreach (OptimizerKind optimizer in Optimizers)
                     {
-                        foreach (Head head in HeadsOf(context).Where(h => !longBudget || LongBudgetHeads.Contains(h.Key)))
+                        foreach (Head head in HeadsOf(context).Where(h => budget is null || budget.Heads.Contains(h.Key)))
                         {
                             plan.Add(new Planned($"final/{setting}/{Opt(optimizer)}/{head.Key}/s{s}", setting, optimizer, head, null, s));
                         }
@@ -236,7 +242,7 @@ internal sealed class TunedComparison : IShardedExperiment
         InMemoryDataset train = Data(context, sizes, run.Setting, "train");
         InMemoryDataset validation = Data(context, sizes, run.Setting, "validation");
         InMemoryDataset test = Data(context, sizes, run.Setting, "test");
-        int steps = run.Setting == LongBudget ? 4 * sizes.BackboneSteps : backbone ? sizes.BackboneSteps : sizes.HeadSteps;
+        int steps = LongBudgetOf(run.Setting) is { } budget ? budget.Factor * sizes.BackboneSteps : backbone ? sizes.BackboneSteps : sizes.HeadSteps;
         var config = new RunConfig(run.Head.Key, run.Head.Spec) { Optimizer = run.Optimizer, LearningRate = lr, WithBackbone = backbone };
         (double Loss, double MeanIoU) val = (double.NaN, double.NaN);
         (double Loss, double MeanIoU) tst = (double.NaN, double.NaN);
@@ -566,7 +572,9 @@ internal sealed class TunedComparison : IShardedExperiment
 
     private sealed record Planned(string Id, string Setting, OptimizerKind Optimizer, Head Head, double? LearningRate, int Seed);
 
-    private sealed record Sizes(int TuneSeeds, int FinalSeeds, int LongSeeds, int HeadSteps, int BackboneSteps, int GridEvery, int HeadImageSize, int BackboneImageSize, int HeadTrainCount, int BackboneTrainCount, int EvalCount);
+    private sealed record LongBudget(string Setting, int Factor, int Seeds, string[] Heads);
+
+    private sealed record Sizes(int TuneSeeds, int FinalSeeds, int HeadSteps, int BackboneSteps, int GridEvery, int HeadImageSize, int BackboneImageSize, int HeadTrainCount, int BackboneTrainCount, int EvalCount);
 
     private sealed record Row(string Id, string Setting, string Optimizer, string Head, double LearningRate, int Seed, string Status,
         double TrainLossArea, double TrainLossFinal, double Flatness, double ValLoss, double ValMeanIoU, double TestLoss, double TestMeanIoU, double HalfValMeanIoU)

@@ -69,13 +69,45 @@ public sealed class ShardingTests : IDisposable
             Run(["--quick", "--experiment", "lr-tuned", "--out", merged, .. folders.SelectMany(f => new[] { "--merge", f })]).Should().Be(0);
         }
 
-        foreach (string file in new[] { "tuning.csv", "final.csv", "curves.csv", "best.csv", "cells.csv", "tests.csv", "tables.md", "findings.md" })
+        ShouldMatch(merged, whole);
+    }
+
+    [Fact]
+    public void Merge_PartsSelectedByRunPrefix_GiveTheUnshardedBytes()
+    {
+        // How a budget added later is run without redoing the rest: its runs alone (--runs), merged
+        // with the folders that hold the others.
+        string whole = Path.Combine(root, "whole");
+        Run("--quick", "--experiment", "lr-tuned", "--out", whole).Should().Be(0);
+        string merged = Path.Combine(root, "merged");
+        string tune = Path.Combine(root, "tune");
+        Run("--quick", "--experiment", "lr-tuned", "--stage", "tune", "--out", tune).Should().Be(0);
+        Run("--quick", "--experiment", "lr-tuned", "--merge", tune, "--out", merged).Should().Be(0);
+        (string Prefix, string Shard, string Folder)[] parts =
+        [
+            ("final/head-alone/", "1/2", Path.Combine(root, "head-1")),
+            ("final/head-alone/", "2/2", Path.Combine(root, "head-2")),
+            ("final/backbone", "1/1", Path.Combine(root, "backbone")),
+        ];
+        foreach (var (prefix, shard, folder) in parts)
         {
-            byte[] expected = File.ReadAllBytes(Path.Combine(whole, "lr-tuned", file));
-            File.ReadAllBytes(Path.Combine(merged, "lr-tuned", file)).Should().Equal(expected, $"merged {file} must equal the unsharded one");
+            Run("--quick", "--experiment", "lr-tuned", "--stage", "final", "--runs", prefix, "--shard", shard, "--stages-from", merged, "--out", folder).Should().Be(0);
         }
 
-        File.ReadAllLines(Path.Combine(merged, "lr-tuned", "final.csv")).Length.Should().BeGreaterThan(10);
+        File.ReadAllText(Path.Combine(root, "backbone", "lr-tuned", "final.csv")).Should().NotContain("head-alone");
+        Run(["--quick", "--experiment", "lr-tuned", "--out", merged, "--merge", tune, .. parts.SelectMany(p => new[] { "--merge", p.Folder })]).Should().Be(0);
+        ShouldMatch(merged, whole);
+    }
+
+    [Fact]
+    public void Runs_WithoutStage_FailsWithTheReason()
+    {
+        using var error = new StringWriter();
+
+        int code = CliHost.Run<DynamicsCommand, DynamicsSettings>(["--experiment", "lr-tuned", "--runs", "final/backbone"], "HeadDynamics", error: error);
+
+        code.Should().NotBe(0);
+        error.ToString().Should().Contain("--runs needs --stage");
     }
 
     [Fact]
@@ -95,6 +127,17 @@ public sealed class ShardingTests : IDisposable
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    private static void ShouldMatch(string merged, string whole)
+    {
+        foreach (string file in new[] { "tuning.csv", "final.csv", "curves.csv", "best.csv", "cells.csv", "tests.csv", "tables.md", "findings.md" })
+        {
+            byte[] expected = File.ReadAllBytes(Path.Combine(whole, "lr-tuned", file));
+            File.ReadAllBytes(Path.Combine(merged, "lr-tuned", file)).Should().Equal(expected, $"merged {file} must equal the unsharded one");
+        }
+
+        File.ReadAllLines(Path.Combine(merged, "lr-tuned", "final.csv")).Length.Should().BeGreaterThan(10);
     }
 
     private static int Run(params string[] args)
