@@ -58,7 +58,7 @@ internal sealed class DynamicsSettings : CommandSettings
         Seeds is <= 0 ? ValidationResult.Error($"--seeds must be positive, but was {Seeds}.")
         : Threads <= 0 ? ValidationResult.Error($"--threads must be positive, but was {Threads}.")
         : (Shard is not null || Stage is not null || Merge is not null || Runs is not null) && Experiment == "all"
-            ? ValidationResult.Error("--shard, --stage and --merge work on one sharded experiment: add --experiment NAME (e.g. lr-tuned).")
+            ? ValidationResult.Error("--shard, --stage, --runs and --merge work on one sharded experiment: add --experiment NAME (e.g. lr-tuned).")
         : Shard is not null && Stage is null
             ? ValidationResult.Error("--shard needs --stage (shard one stage at a time, merge it, then run the next stage's shards).")
         : Runs is not null && Stage is null

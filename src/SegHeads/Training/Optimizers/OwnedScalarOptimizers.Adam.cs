@@ -34,7 +34,7 @@ public static partial class OwnedScalarOptimizers
         {
             Options options = group.Options;
             double weightDecay = options.weight_decay!.Value;
-            var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value, options.LearningRate!.Value, options.amsgrad!.Value);
+            using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value, options.LearningRate!.Value, options.amsgrad!.Value);
             using Scalar decay = weightDecay.ToScalar();
             foreach (Parameter parameter in group.Parameters)
             {

@@ -34,7 +34,7 @@ public static partial class OwnedScalarOptimizers
         {
             Options options = group.Options;
             double learningRate = options.LearningRate!.Value;
-            var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value, learningRate, options.amsgrad!.Value);
+            using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value, learningRate, options.amsgrad!.Value);
             using Scalar shrink = (1.0 - learningRate * options.weight_decay!.Value).ToScalar();
             foreach (Parameter parameter in group.Parameters)
             {
