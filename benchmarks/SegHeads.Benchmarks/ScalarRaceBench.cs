@@ -1,6 +1,11 @@
 using System.Diagnostics;
-using TorchSharp;
+using SegHeads.Blocks;
+using SegHeads.Data;
+using SegHeads.Data.Augmentation;
+using SegHeads.Metrics;
+using SegHeads.Training;
 using SegHeads.Training.Optimizers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SegHeads.Benchmarks;
@@ -14,11 +19,15 @@ namespace SegHeads.Benchmarks;
 /// same for optimizer steps: TorchSharp's Adam (implicit scalars in every step) against
 /// <see cref="OwnedScalarOptimizers.Adam"/>, in chunks of steps from a fixed start, each chunk compared
 /// bit for bit with the same steps taken without the collecting thread (a freed scalar can also be read
-/// as a wrong number rather than fail).
+/// as a wrong number rather than fail). Last, SegHeads' own per-step code (the Dice, focal, binary and
+/// all-ignored cross-entropy losses, a weighted loss sum, a branched conv forward, colour jitter and a
+/// confusion-matrix update), in passes compared bit for bit with a pass taken without the collector.
 /// </summary>
 internal static class ScalarRaceBench
 {
-    public const string Usage = "scalar-race [--seconds 20] [--chunk-steps 50]";
+    public const string Usage = "scalar-race [--seconds 20] [--chunk-steps 50] [--parts calls,optimizer,losses]";
+
+    private static readonly string[] Parts = ["calls", "optimizer", "losses"];
 
     private const int ParameterCount = 24;
 
@@ -26,22 +35,108 @@ internal static class ScalarRaceBench
     {
         int seconds = a.Int("seconds", 20);
         int chunk = a.Int("chunk-steps", 50);
+        IReadOnlyList<string> parts = a.List("parts", string.Join(',', Parts));
         a.RejectUnknown();
+        string[] unknown = [.. parts.Except(Parts)];
+        if (unknown.Length > 0)
+        {
+            throw new ArgumentException($"--parts takes {string.Join(", ", Parts)}, but got '{string.Join(", ", unknown)}'.");
+        }
+
         Console.WriteLine($"# {Machine.Describe()}");
-        foreach (bool explicitScalar in new[] { false, true })
+        foreach (bool explicitScalar in parts.Contains("calls") ? new[] { false, true } : [])
         {
             (long calls, int errors, string? first) = Hammer(explicitScalar, TimeSpan.FromSeconds(seconds));
             Console.WriteLine($"{(explicitScalar ? "explicit using Scalar" : "implicit long → Scalar"),-24} {calls,10} calls {errors,6} failures{(first is null ? "" : $"  e.g. {first}")}");
         }
 
         using Tensor reference = Steps(owned: true, chunk);
-        foreach (bool owned in new[] { false, true })
+        foreach (bool owned in parts.Contains("optimizer") ? new[] { false, true } : [])
         {
             (long steps, int errors, int wrong, string? first) = HammerOptimizer(owned, chunk, reference, TimeSpan.FromSeconds(seconds));
             Console.WriteLine($"{(owned ? "OwnedScalarOptimizers.Adam" : "TorchSharp Adam"),-26} {steps,10} steps {errors,6} failed chunks {wrong,6} wrong chunks of {chunk} steps{(first is null ? "" : $"  e.g. {first}")}");
         }
 
+        if (!parts.Contains("losses"))
+        {
+            return 0;
+        }
+
+        float[] quiet = LossPass();
+        (long passes, int passErrors, int passWrong, string? passFirst) = HammerLosses(quiet, TimeSpan.FromSeconds(seconds));
+        Console.WriteLine($"{"SegHeads losses etc.",-26} {passes,10} passes {passErrors,5} failed passes {passWrong,6} wrong passes{(passFirst is null ? "" : $"  e.g. {passFirst}")}");
         return 0;
+    }
+
+    private static (long Passes, int Errors, int Wrong, string? First) HammerLosses(float[] reference, TimeSpan duration)
+    {
+        using var pressure = new GcPressure();
+        int errors = 0, wrong = 0;
+        string? first = null;
+        long passes = 0;
+        var clock = Stopwatch.StartNew();
+        for (; clock.Elapsed < duration; passes++)
+        {
+            try
+            {
+                if (!LossPass().SequenceEqual(reference))
+                {
+                    wrong++;
+                }
+            }
+            catch (System.Runtime.InteropServices.ExternalException e)
+            {
+                errors++;
+                first ??= e.Message.Split('\n')[0];
+            }
+        }
+
+        return (passes, errors, wrong, first);
+    }
+
+    /// <summary>One pass over SegHeads' per-step tensor code that takes numbers; returns every result, flattened.</summary>
+    private static float[] LossPass()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(5);
+        Tensor logits = randn([2, 4, 8, 8], generator: generator);
+        Tensor masks = randint(0, 4, [2, 8, 8], generator: generator, dtype: int64);
+        // NOTE: the setup owns its scalars too, so that every failure counted is SegHeads' own.
+        using Scalar ignored = (-100L).ToScalar();
+        using Scalar zero = 0L.ToScalar();
+        using Scalar two = 2L.ToScalar();
+        masks[.., 0] = full([2, 8], ignored, dtype: int64);
+        Tensor binaryLogits = logits.narrow(1, 0, 1);
+        Tensor binaryMasks = masks.remainder(two).masked_fill(masks.lt(zero), ignored);
+        var results = new List<Tensor>
+        {
+            new DiceLoss(new DiceOptions { Smooth = 0.5 }).Compute(logits, masks),
+            new DiceLoss(new DiceOptions { LogLoss = true }).Compute(binaryLogits, binaryMasks),
+            new FocalLoss(new FocalOptions { Alpha = 0.25, ReducedThreshold = 0.5, Normalized = true }).Compute(logits, masks),
+            new FocalLoss(new FocalOptions { Alpha = 0.25 }).Compute(binaryLogits, binaryMasks),
+            PixelCrossEntropy.Compute(binaryLogits, binaryMasks, new CrossEntropyOptions { ClassWeights = [0.3, 0.7], PositiveWeight = 2 }),
+            PixelCrossEntropy.Compute(logits, full_like(masks, ignored)),
+            new WeightedLossSum((0.5, new DiceLoss()), (1.5, new PixelCrossEntropy())).Compute(logits, masks),
+        };
+
+        // NOTE: the conv's initial weights come from the global generator.
+        random.manual_seed(5);
+        using (var conv = new BranchedConv(new BranchedConvOptions(4, 3, [KernelShape.Square(3), new(1, 3), new(3, 1)])))
+        {
+            using var noGrad = no_grad();
+            results.Add(conv.forward(logits));
+        }
+
+        using (var images = new InMemoryDataset(rand([2, 3, 8, 8], generator: generator), masks.clamp_min(zero), 4))
+        {
+            var jitter = new AugmentedDataset(images, new AugmentationOptions { Height = 8, Width = 8, Seed = 3, IgnoreIndex = -100, Brightness = 0.3, Contrast = 0.3, Saturation = 0.3, Hue = 0.1 });
+            results.Add(jitter.GetSample(1, epoch: 2).Image);
+        }
+
+        var confusion = new ConfusionMatrix(4);
+        confusion.Update(logits.argmax(1), masks);
+        results.Add(tensor(Enumerable.Range(0, 16).Select(i => (float)confusion[i / 4, i % 4]).ToArray()));
+        return [.. results.SelectMany(r => r.detach().to(float32).flatten().data<float>().ToArray())];
     }
 
     private static (long Steps, int Errors, int Wrong, string? First) HammerOptimizer(bool owned, int chunk, Tensor reference, TimeSpan duration)

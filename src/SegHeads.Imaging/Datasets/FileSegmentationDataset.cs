@@ -63,12 +63,17 @@ public abstract class FileSegmentationDataset : ISampleDataset
 
         DecodedSample s = cache is null ? Decode(index) : cache.GetOrAdd(index, Decode);
         using var scope = NewDisposeScope();
-        Tensor image = torch.tensor(s.Pixels, dtype: uint8).reshape(s.Height, s.Width, s.Channels).permute(2, 0, 1).to(float32).div(255f).contiguous();
+        // NOTE: owned scalars: loader threads run this while the training thread allocates, and
+        // TorchSharp does not keep an implicit scalar alive for the native call (a collection can free it).
+        using Scalar full = 255f.ToScalar();
+        using Scalar zero = 0f.ToScalar();
+        using Scalar one = 1f.ToScalar();
+        Tensor image = torch.tensor(s.Pixels, dtype: uint8).reshape(s.Height, s.Width, s.Channels).permute(2, 0, 1).to(float32).div(full).contiguous();
         Tensor mask = torch.tensor(s.Labels, dtype: uint8).reshape(s.Height, s.Width).to(int64);
         if (ResizeTo is { } size && (size.Height != s.Height || size.Width != s.Width))
         {
             long[] hw = [size.Height, size.Width];
-            image = nn.functional.interpolate(image.unsqueeze(0), hw, mode: InterpolationMode.Bilinear, align_corners: false).squeeze(0).clamp(0f, 1f).contiguous();
+            image = nn.functional.interpolate(image.unsqueeze(0), hw, mode: InterpolationMode.Bilinear, align_corners: false).squeeze(0).clamp(zero, one).contiguous();
             mask = nn.functional.interpolate(mask.to(float32).unsqueeze(0).unsqueeze(0), hw, mode: InterpolationMode.Nearest).squeeze(0).squeeze(0).to(int64);
         }
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using SegHeads.Imaging.Classes;
 using SegHeads.Imaging.Decoding;
 using SkiaSharp;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SegHeads.Imaging.Writing;
@@ -59,7 +60,8 @@ public static class ImageFiles
         (byte[] pixels, int h, int w) = ImageDecoder.DecodeImage(path, colorMode);
         int c = colorMode == Datasets.ImageColorMode.Rgb ? 3 : 1;
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(tensor(pixels, dtype: uint8).reshape(h, w, c).permute(2, 0, 1).to(float32).div(255f).contiguous());
+        using Scalar full = 255f.ToScalar();
+        return scope.MoveToOuter(tensor(pixels, dtype: uint8).reshape(h, w, c).permute(2, 0, 1).to(float32).div(full).contiguous());
     }
 
     /// <summary>

@@ -100,7 +100,7 @@ public sealed class BranchedConv : nn.Module<Tensor, Tensor>
         {
             // NOTE: in place is safe: the first output is a fresh tensor, and neither conv nor batch
             // norm needs its own output for backward (autograd's version counter would catch misuse).
-            sum.add_(branches[i].forward(input));
+            ScalarMath.AddInPlace(sum, branches[i].forward(input));
         }
 
         return scope.MoveToOuter(sum);

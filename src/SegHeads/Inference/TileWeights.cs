@@ -1,3 +1,4 @@
+using SegHeads.Internal;
 using static TorchSharp.torch;
 
 namespace SegHeads.Inference;
@@ -19,7 +20,7 @@ internal static class TileWeights
 
         using var scope = NewDisposeScope();
         Tensor weights = Axis(h, options.GaussianSigmaScale).unsqueeze(1) * Axis(w, options.GaussianSigmaScale).unsqueeze(0);
-        weights = (weights / weights.max()).clamp_min(Floor);
+        weights = ScalarMath.ClampMin(weights / weights.max(), Floor);
         return scope.MoveToOuter(weights.reshape(1, 1, h, w).to(dtype, device));
     }
 
@@ -27,7 +28,7 @@ internal static class TileWeights
     {
         double centre = (length - 1) / 2.0;
         double sigma = sigmaScale * length;
-        Tensor d = arange(length, dtype: float64) - centre;
-        return (-(d * d) / (2 * sigma * sigma)).exp();
+        Tensor d = ScalarMath.Add(arange(length, dtype: float64), -centre);
+        return ScalarMath.Divide(-(d * d), 2 * sigma * sigma).exp();
     }
 }

@@ -86,7 +86,7 @@ public sealed class TiledPredictor
         {
             foreach (long left in columns)
             {
-                total.narrow(2, top, wh).narrow(3, left, ww).add_(weights);
+                ScalarMath.AddInPlace(total.narrow(2, top, wh).narrow(3, left, ww), weights);
             }
         }
 
@@ -100,7 +100,7 @@ public sealed class TiledPredictor
             for (int b = 0; b < batch.Length; b++)
             {
                 var (image, top, left) = batch[b];
-                sum.narrow(0, image, 1).narrow(2, top, wh).narrow(3, left, ww).add_(logits.narrow(0, b, 1));
+                ScalarMath.AddInPlace(sum.narrow(0, image, 1).narrow(2, top, wh).narrow(3, left, ww), logits.narrow(0, b, 1));
             }
         }
 

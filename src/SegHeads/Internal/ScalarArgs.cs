@@ -54,6 +54,26 @@ internal static class ScalarArgs
         return values.gt(s);
     }
 
+    /// <summary><c>values &lt; threshold</c> elementwise.</summary>
+    /// <param name="values">Any tensor.</param>
+    /// <param name="threshold">The threshold.</param>
+    /// <returns>A bool tensor shaped like <paramref name="values"/>.</returns>
+    public static Tensor Less(Tensor values, double threshold)
+    {
+        using Scalar s = threshold.ToScalar();
+        return values.lt(s);
+    }
+
+    /// <summary><c>labels == value</c> elementwise.</summary>
+    /// <param name="labels">Any tensor.</param>
+    /// <param name="value">The value to compare with.</param>
+    /// <returns>A bool tensor shaped like <paramref name="labels"/>.</returns>
+    public static Tensor Equal(Tensor labels, long value)
+    {
+        using Scalar s = value.ToScalar();
+        return labels.eq(s);
+    }
+
     /// <summary>Clamps into <c>[min, max]</c>.</summary>
     /// <param name="values">Any tensor.</param>
     /// <param name="min">Lower bound.</param>

@@ -60,7 +60,7 @@ public sealed class ConfusionMatrix
 
         CheckRange(t, "target");
         CheckRange(p, "prediction");
-        long[] batch = bincount(t * NumClasses + p, minlength: NumClasses * NumClasses).cpu().data<long>().ToArray();
+        long[] batch = bincount(ScalarMath.Add(ScalarMath.Multiply(t, (long)NumClasses), p), minlength: NumClasses * NumClasses).cpu().data<long>().ToArray();
         for (int i = 0; i < counts.Length; i++)
         {
             counts[i] += batch[i];

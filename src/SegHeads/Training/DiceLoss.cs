@@ -72,13 +72,14 @@ public sealed class DiceLoss : ISegmentationLoss
 
         long[] dims = [0, 2, 3];
         Tensor intersection = (p * t).sum(dims);
-        Tensor cardinality = (p + t).sum(dims);
-        Tensor score = ((2.0 * intersection) + Options.Smooth) / (cardinality + Options.Smooth).clamp_min(Options.Epsilon);
-        Tensor loss = Options.LogLoss ? -score.clamp_min(Options.Epsilon).log() : 1.0 - score;
+        Tensor cardinality = ScalarMath.Add(p, t).sum(dims);
+        Tensor numerator = ScalarMath.Add(ScalarMath.Multiply(intersection, 2.0), Options.Smooth);
+        Tensor score = numerator / ScalarMath.ClampMin(ScalarMath.Add(cardinality, Options.Smooth), Options.Epsilon);
+        Tensor loss = Options.LogLoss ? -ScalarMath.ClampMin(score, Options.Epsilon).log() : ScalarMath.Subtract(1.0, score);
 
         // NOTE: smp zeroes the loss of classes absent from the target (Dice is undefined there)
         // but keeps them in the mean's denominator; so does this.
-        Tensor present = t.sum(dims).gt(0).to(loss.dtype);
+        Tensor present = ScalarArgs.Greater(t.sum(dims), 0.0).to(loss.dtype);
         loss = loss * present;
         if (Options.Classes is not null)
         {

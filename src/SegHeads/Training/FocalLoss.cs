@@ -57,7 +57,7 @@ public sealed class FocalLoss : ISegmentationLoss
         Tensor valid = ScalarArgs.NotEqual(labels, Options.IgnoreIndex);
         if (!valid.any().item<bool>())
         {
-            return scope.MoveToOuter(logits.sum() * 0);
+            return scope.MoveToOuter(ScalarMath.ConnectedZero(logits));
         }
 
         Tensor kept = labels.masked_select(valid);
@@ -69,7 +69,7 @@ public sealed class FocalLoss : ISegmentationLoss
         Tensor total = zeros([], dtype: logits.dtype, device: logits.device);
         for (long c = 0; c < k; c++)
         {
-            total = total + OneVsRest(logits.select(1, c).masked_select(valid), kept.eq(c).to(logits.dtype));
+            total = ScalarMath.Add(total, OneVsRest(logits.select(1, c).masked_select(valid), ScalarArgs.Equal(kept, c).to(logits.dtype)));
         }
 
         return scope.MoveToOuter(total);
@@ -81,17 +81,17 @@ public sealed class FocalLoss : ISegmentationLoss
         Tensor logPt = nn.functional.binary_cross_entropy_with_logits(z, t, reduction: nn.Reduction.None);
         Tensor pt = (-logPt).exp();
         Tensor focalTerm = Options.ReducedThreshold is double threshold
-            ? where(pt.lt(threshold), ones_like(pt), ((1.0 - pt) / threshold).pow(Options.Gamma))
-            : (1.0 - pt).pow(Options.Gamma);
+            ? where(ScalarArgs.Less(pt, threshold), ones_like(pt), ScalarMath.Power(ScalarMath.Divide(ScalarMath.Subtract(1.0, pt), threshold), Options.Gamma))
+            : ScalarMath.Power(ScalarMath.Subtract(1.0, pt), Options.Gamma);
         Tensor loss = focalTerm * logPt;
         if (Options.Alpha is double alpha)
         {
-            loss = loss * ((alpha * t) + ((1 - alpha) * (1.0 - t)));
+            loss = loss * ScalarMath.Add(ScalarMath.Multiply(t, alpha), ScalarMath.Multiply(ScalarMath.Subtract(1.0, t), 1 - alpha));
         }
 
         if (Options.Normalized)
         {
-            loss = loss / focalTerm.sum().clamp_min(NormalizationEpsilon);
+            loss = loss / ScalarMath.ClampMin(focalTerm.sum(), NormalizationEpsilon);
         }
 
         return Options.Reduction == FocalReduction.Sum ? loss.sum() : loss.mean();

@@ -99,7 +99,7 @@ public sealed class PixelCrossEntropy : ISegmentationLoss
             CheckLabels(target, valid, counted, classes, options.IgnoreIndex, nameof(masks));
             if (counted == 0)
             {
-                return scope.MoveToOuter(logits.sum() * 0);
+                return scope.MoveToOuter(ScalarMath.ConnectedZero(logits));
             }
         }
 
@@ -121,7 +121,7 @@ public sealed class PixelCrossEntropy : ISegmentationLoss
             Tensor pixelWeights = weight.index_select(0, safeTarget.flatten()).masked_select(ScalarArgs.NotEqual(target.flatten(), options.IgnoreIndex));
             if (pixelWeights.sum().ToDouble() == 0)
             {
-                return logits.sum() * 0;
+                return ScalarMath.ConnectedZero(logits);
             }
         }
 
@@ -137,11 +137,11 @@ public sealed class PixelCrossEntropy : ISegmentationLoss
         Tensor w = valid.to(z.dtype);
         if (options.ClassWeights is not null)
         {
-            w *= (y * options.ClassWeights[1]) + ((1 - y) * options.ClassWeights[0]);
+            w *= ScalarMath.Add(ScalarMath.Multiply(y, options.ClassWeights[1]), ScalarMath.Multiply(ScalarMath.Subtract(1.0, y), options.ClassWeights[0]));
         }
 
         Tensor total = w.sum();
-        return total.ToDouble() == 0 ? logits.sum() * 0 : (perPixel * w).sum() / total;
+        return total.ToDouble() == 0 ? ScalarMath.ConnectedZero(logits) : (perPixel * w).sum() / total;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SegHeads.Internal;
 using static TorchSharp.torch;
 
 namespace SegHeads.Training;
@@ -75,8 +76,8 @@ public sealed class WeightedLossSum : ISegmentationLoss
                     $"Part '{loss.Name}' of the weighted loss sum must return a scalar, but returned shape [{string.Join(", ", part.shape)}].", nameof(logits));
             }
 
-            Tensor term = part.reshape([]) * weight;
-            total = total is null ? term : total + term;
+            Tensor term = ScalarMath.Multiply(part.reshape([]), weight);
+            total = total is null ? term : ScalarMath.Add(total, term);
         }
 
         return scope.MoveToOuter(total!);

@@ -1,3 +1,4 @@
+using SegHeads.Internal;
 using static TorchSharp.torch;
 
 namespace SegHeads.Data.Augmentation;
@@ -15,20 +16,20 @@ internal static class ColorJitter
         if (o.Brightness > 0)
         {
             double f = random.Uniform(RandomSlot.Brightness, Math.Max(0, 1 - o.Brightness), 1 + o.Brightness);
-            image = (image * f).clamp(0, 1);
+            image = ScalarArgs.Clamp(ScalarMath.Multiply(image, f), 0, 1);
         }
 
         if (o.Contrast > 0)
         {
             double f = random.Uniform(RandomSlot.Contrast, Math.Max(0, 1 - o.Contrast), 1 + o.Contrast);
             Tensor mean = (image.shape[0] == 3 ? Gray(image) : image).mean();
-            image = ((image * f) + (mean * (1 - f))).clamp(0, 1);
+            image = ScalarArgs.Clamp(ScalarMath.Add(ScalarMath.Multiply(image, f), ScalarMath.Multiply(mean, 1 - f)), 0, 1);
         }
 
         if (o.Saturation > 0)
         {
             double f = random.Uniform(RandomSlot.Saturation, Math.Max(0, 1 - o.Saturation), 1 + o.Saturation);
-            image = ((image * f) + (Gray(image) * (1 - f))).clamp(0, 1);
+            image = ScalarArgs.Clamp(ScalarMath.Add(ScalarMath.Multiply(image, f), ScalarMath.Multiply(Gray(image), 1 - f)), 0, 1);
         }
 
         if (o.Hue > 0)
@@ -37,13 +38,14 @@ internal static class ColorJitter
             using Tensor rotation = tensor(HueRotation(angle), dtype: image.dtype).reshape(3, 3);
             long h = image.shape[1];
             long w = image.shape[2];
-            image = rotation.matmul(image.reshape(3, h * w)).reshape(3, h, w).clamp(0, 1);
+            image = ScalarArgs.Clamp(rotation.matmul(image.reshape(3, h * w)).reshape(3, h, w), 0, 1);
         }
 
         return image;
     }
 
-    private static Tensor Gray(Tensor image) => ((image[0] * R) + (image[1] * G) + (image[2] * B)).unsqueeze(0);
+    private static Tensor Gray(Tensor image) =>
+        ScalarMath.Add(ScalarMath.Add(ScalarMath.Multiply(image[0], R), ScalarMath.Multiply(image[1], G)), ScalarMath.Multiply(image[2], B)).unsqueeze(0);
 
     // RGB → YIQ, rotate the chroma plane (I, Q) by the angle, YIQ → RGB: the grey axis (Y) is fixed.
     private static float[] HueRotation(double angle)
