@@ -45,7 +45,8 @@ public static class EndToEndMap
         int k = Math.Max(a.KernelSize, b.KernelSize);
         Tensor wa = Embed(a, k);
         Tensor wb = Embed(b, k);
-        double weights = (wa - wb).pow(2).sum().ToDouble();
+        using Scalar two = 2.ToScalar();
+        double weights = (wa - wb).pow(two).sum().ToDouble();
         double biases = a.Bias.Zip(b.Bias, (x, y) => (x - y) * (x - y)).Sum();
         return Math.Sqrt(weights + biases);
     }

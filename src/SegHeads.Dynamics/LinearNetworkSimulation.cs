@@ -30,6 +30,11 @@ public static class LinearNetworkSimulation
             simulated[m] = new double[options.Steps + 1];
         }
 
+        // NOTE: owned scalars: TorchSharp does not keep an implicit one alive for the native call,
+        // and a collection started by another thread (a progress display) could free it mid-step.
+        using Scalar two = 2.ToScalar();
+        using Scalar half = 0.5.ToScalar();
+        using Scalar rate = options.LearningRate.ToScalar();
         using (var scope = NewDisposeScope())
         {
             Tensor u = Orthogonal(n, generator);
@@ -72,14 +77,15 @@ public static class LinearNetworkSimulation
                     break;
                 }
 
-                Tensor loss = 0.5 * (target - product).pow(2).sum();
+                Tensor loss = (target - product).pow(two).sum().mul(half);
                 loss.backward();
                 using (no_grad())
                 {
                     foreach (Tensor w in weights)
                     {
                         using Tensor grad = w.grad!;
-                        w.sub_(options.LearningRate * grad);
+                        using Tensor update = grad.mul(rate);
+                        w.sub_(update);
                         grad.zero_();
                     }
                 }

@@ -56,13 +56,15 @@ public static class Preconditioning
         Tensor g = gradient.detach().to(float64);
         var left = new SymmetricPower(w.matmul(w.T));
         var right = new SymmetricPower(w.T.matmul(w));
+        using Scalar one = 1.ToScalar();
+        using Scalar rate = (-learningRate).ToScalar();
         Tensor sum = zeros_like(g);
         for (int j = 1; j <= depth; j++)
         {
-            sum += left.Power((double)(depth - j) / depth).matmul(g).matmul(right.Power((double)(j - 1) / depth));
+            sum = sum.add(left.Power((double)(depth - j) / depth).matmul(g).matmul(right.Power((double)(j - 1) / depth)), one);
         }
 
-        return scope.MoveToOuter((-learningRate * sum).to(endToEnd.dtype));
+        return scope.MoveToOuter(sum.mul(rate).to(endToEnd.dtype));
     }
 
     /// <summary>
@@ -137,7 +139,8 @@ public static class Preconditioning
         using var scope = NewDisposeScope();
         var (u, s, vh) = linalg.svd(endToEnd.detach().to(float64), fullMatrices: false);
         int rank = (int)Math.Min(s.shape[0], hiddenWidths.Count == 0 ? long.MaxValue : hiddenWidths.Min());
-        Tensor root = diag(s[TensorIndex.Slice(0, rank)].pow(1.0 / depth));
+        using Scalar rootExponent = (1.0 / depth).ToScalar();
+        Tensor root = diag(s[TensorIndex.Slice(0, rank)].pow(rootExponent));
         Tensor left = u[TensorIndex.Colon, TensorIndex.Slice(0, rank)];
         Tensor right = vh[TensorIndex.Slice(0, rank)];
         Tensor[] rotations = hiddenWidths.Select(width => Orthonormal(width, rank, endToEnd.device, generator)).ToArray();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SegHeads.Dynamics;
@@ -18,13 +19,19 @@ internal sealed class SymmetricPower
         (eigenvalues, eigenvectors) = linalg.eigh(symmetric);
 
         // NOTE: a Gram matrix is PSD, but rounding leaves tiny negative eigenvalues whose fractional powers are NaN.
-        eigenvalues = eigenvalues.clamp_min(0);
+        using Scalar zero = 0.ToScalar();
+        eigenvalues = eigenvalues.clamp_min(zero);
     }
 
-    public Tensor Power(double exponent) =>
-
+    public Tensor Power(double exponent)
+    {
         // A^0 = I exactly (also on the null space), so depth 1 is plain gradient descent to the last bit.
-        exponent == 0
-            ? eye(size, dtype: eigenvectors.dtype, device: eigenvectors.device)
-            : (eigenvectors * eigenvalues.pow(exponent).unsqueeze(0)).matmul(eigenvectors.T);
+        if (exponent == 0)
+        {
+            return eye(size, dtype: eigenvectors.dtype, device: eigenvectors.device);
+        }
+
+        using Scalar power = exponent.ToScalar();
+        return (eigenvectors * eigenvalues.pow(power).unsqueeze(0)).matmul(eigenvectors.T);
+    }
 }
