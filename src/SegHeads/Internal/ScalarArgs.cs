@@ -12,6 +12,26 @@ namespace SegHeads.Internal;
 /// </summary>
 internal static class ScalarArgs
 {
+    /// <summary>Calls <paramref name="op"/> with <paramref name="value"/> as a scalar that lives until the call returns.</summary>
+    /// <param name="value">The number (kept integral: integer tensors stay integer).</param>
+    /// <param name="op">The tensor operation taking the scalar.</param>
+    /// <returns>What <paramref name="op"/> returns.</returns>
+    public static Tensor With(long value, Func<Scalar, Tensor> op)
+    {
+        using Scalar s = value.ToScalar();
+        return op(s);
+    }
+
+    /// <summary>Calls <paramref name="op"/> with <paramref name="value"/> as a scalar that lives until the call returns.</summary>
+    /// <param name="value">The number.</param>
+    /// <param name="op">The tensor operation taking the scalar.</param>
+    /// <returns>What <paramref name="op"/> returns.</returns>
+    public static Tensor With(double value, Func<Scalar, Tensor> op)
+    {
+        using Scalar s = value.ToScalar();
+        return op(s);
+    }
+
     /// <summary>Pixels whose label is outside <c>[0, classes)</c> and not <paramref name="ignoreIndex"/> (null: none ignored).</summary>
     /// <param name="labels">Integer labels of any shape.</param>
     /// <param name="classes">Valid labels are <c>0..classes−1</c>.</param>
@@ -38,41 +58,25 @@ internal static class ScalarArgs
     /// <param name="labels">Any tensor.</param>
     /// <param name="value">The value to compare with.</param>
     /// <returns>A bool tensor shaped like <paramref name="labels"/>.</returns>
-    public static Tensor NotEqual(Tensor labels, long value)
-    {
-        using Scalar s = value.ToScalar();
-        return labels.ne(s);
-    }
+    public static Tensor NotEqual(Tensor labels, long value) => With(value, s => labels.ne(s));
 
     /// <summary><c>values > threshold</c> elementwise.</summary>
     /// <param name="values">Any tensor.</param>
     /// <param name="threshold">The threshold.</param>
     /// <returns>A bool tensor shaped like <paramref name="values"/>.</returns>
-    public static Tensor Greater(Tensor values, double threshold)
-    {
-        using Scalar s = threshold.ToScalar();
-        return values.gt(s);
-    }
+    public static Tensor Greater(Tensor values, double threshold) => With(threshold, s => values.gt(s));
 
     /// <summary><c>values &lt; threshold</c> elementwise.</summary>
     /// <param name="values">Any tensor.</param>
     /// <param name="threshold">The threshold.</param>
     /// <returns>A bool tensor shaped like <paramref name="values"/>.</returns>
-    public static Tensor Less(Tensor values, double threshold)
-    {
-        using Scalar s = threshold.ToScalar();
-        return values.lt(s);
-    }
+    public static Tensor Less(Tensor values, double threshold) => With(threshold, s => values.lt(s));
 
     /// <summary><c>labels == value</c> elementwise.</summary>
     /// <param name="labels">Any tensor.</param>
     /// <param name="value">The value to compare with.</param>
     /// <returns>A bool tensor shaped like <paramref name="labels"/>.</returns>
-    public static Tensor Equal(Tensor labels, long value)
-    {
-        using Scalar s = value.ToScalar();
-        return labels.eq(s);
-    }
+    public static Tensor Equal(Tensor labels, long value) => With(value, s => labels.eq(s));
 
     /// <summary>Clamps into <c>[min, max]</c>.</summary>
     /// <param name="values">Any tensor.</param>

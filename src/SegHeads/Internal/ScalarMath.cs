@@ -60,51 +60,31 @@ internal static class ScalarMath
     /// <param name="a">Any tensor.</param>
     /// <param name="b">The factor.</param>
     /// <returns>A new tensor shaped like <paramref name="a"/>.</returns>
-    public static Tensor Multiply(Tensor a, double b)
-    {
-        using Scalar s = b.ToScalar();
-        return a.mul(s);
-    }
+    public static Tensor Multiply(Tensor a, double b) => ScalarArgs.With(b, s => a.mul(s));
 
     /// <summary><c>a · b</c> for an integer <paramref name="b"/> (keeps integer tensors integer).</summary>
     /// <param name="a">Any tensor.</param>
     /// <param name="b">The factor.</param>
     /// <returns>A new tensor shaped like <paramref name="a"/>.</returns>
-    public static Tensor Multiply(Tensor a, long b)
-    {
-        using Scalar s = b.ToScalar();
-        return a.mul(s);
-    }
+    public static Tensor Multiply(Tensor a, long b) => ScalarArgs.With(b, s => a.mul(s));
 
     /// <summary><c>a / b</c> for a number <paramref name="b"/> (true division).</summary>
     /// <param name="a">Any tensor.</param>
     /// <param name="b">The divisor.</param>
     /// <returns>A new tensor shaped like <paramref name="a"/>.</returns>
-    public static Tensor Divide(Tensor a, double b)
-    {
-        using Scalar s = b.ToScalar();
-        return a.div(s);
-    }
+    public static Tensor Divide(Tensor a, double b) => ScalarArgs.With(b, s => a.div(s));
 
     /// <summary><c>a^b</c> elementwise.</summary>
     /// <param name="a">Any tensor.</param>
     /// <param name="exponent">The exponent.</param>
     /// <returns>A new tensor shaped like <paramref name="a"/>.</returns>
-    public static Tensor Power(Tensor a, double exponent)
-    {
-        using Scalar s = exponent.ToScalar();
-        return a.pow(s);
-    }
+    public static Tensor Power(Tensor a, double exponent) => ScalarArgs.With(exponent, s => a.pow(s));
 
     /// <summary><c>max(a, min)</c> elementwise.</summary>
     /// <param name="a">Any tensor.</param>
     /// <param name="min">The lower bound.</param>
     /// <returns>A new tensor shaped like <paramref name="a"/>.</returns>
-    public static Tensor ClampMin(Tensor a, double min)
-    {
-        using Scalar s = min.ToScalar();
-        return a.clamp_min(s);
-    }
+    public static Tensor ClampMin(Tensor a, double min) => ScalarArgs.With(min, s => a.clamp_min(s));
 
     /// <summary>
     /// A zero that carries the gradient graph of <paramref name="connectTo"/> (<c>Σ connectTo · 0</c>):
