@@ -7,6 +7,12 @@ namespace SegHeads.Samples.Tests.ToyTrain;
 /// SIGTERM and SIGINT stop a real ToyTrain process after the current step: it writes its outputs
 /// and exits with 128 + the signal number. The sample's build output is copied beside this assembly.
 /// </summary>
+/// <remarks>
+/// A shell starts background jobs (<c>cmd &amp;</c> in a script) with SIGINT ignored, the child inherits
+/// that, and .NET then never sees SIGINT: run from such a job, the SIGINT case would wait for a
+/// 100000-step run. <c>env --default-signal=INT</c> gives the child the disposition of an
+/// interactive terminal, which is what the test is about.
+/// </remarks>
 [Trait("Category", "Slow")]
 public sealed class ToyTrainSignalTests : IDisposable
 {
@@ -23,13 +29,29 @@ public sealed class ToyTrainSignalTests : IDisposable
     {
         string output = Path.Combine(folder, $"run-{signal}");
         string app = Path.Combine(AppContext.BaseDirectory, "ToyTrain.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("env")
         {
-            ArgumentList = { app, "--steps", "100000", "--train-count", "32", "--val-count", "8", "--image-size", "16", "--threads", "1", "--out", output },
+            ArgumentList = { "--default-signal=INT", "dotnet", app, "--steps", "100000", "--train-count", "32", "--val-count", "8", "--image-size", "16", "--threads", "1", "--out", output },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
+        try
+        {
+            await StopAndCheck(process, signal, expectedCode, output);
+        }
+        finally
+        {
+            // NOTE: a failed wait must not leave a 100000-step run behind.
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static async Task StopAndCheck(Process process, int signal, int expectedCode, string output)
+    {
         var started = new TaskCompletionSource();
         process.OutputDataReceived += (_, e) =>
         {
