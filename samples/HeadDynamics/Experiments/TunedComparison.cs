@@ -59,6 +59,8 @@ internal sealed class TunedComparison : IShardedExperiment
     private static readonly LongBudget[] LongBudgets =
     [
         new("backbone-4x", 4, 10, ["5x5", "3-3-1", "3-3-1+bn", "5-1+bn"]),
+        // Where the 16x runs show validation mIoU has plateaued: the question's three heads at full seed count.
+        new("backbone-8x", 8, 20, ["1x1", "5x5", "3-3-1"]),
         new("backbone-16x", 16, 5, ["5x5", "3-3-1"]),
     ];
 
@@ -420,7 +422,7 @@ internal sealed class TunedComparison : IShardedExperiment
                     Stats flat = Stats.Of(mine.Select(r => r.Flatness));
                     Stats gain = Stats.Of(mine.Select(r => r.ValMeanIoU - r.HalfValMeanIoU));
                     md.Append(CultureInfo.InvariantCulture,
-                        $"| {Opt(optimizer)} | {head.Key} | {lr:G3} | {loss.Count} | {loss.Mean:F4} [{loss.Mean - loss.HalfWidth():F4}, {loss.Mean + loss.HalfWidth():F4}] | {miou.Mean:F4} [{miou.Mean - miou.HalfWidth():F4}, {miou.Mean + miou.HalfWidth():F4}] | {area.Mean:F4} | {flat.Mean * 100:F2}% ({flat.Max * 100:F2}%) | {gain.Mean:+0.0000;-0.0000} [{gain.Mean - gain.HalfWidth():+0.0000;-0.0000}, {gain.Mean + gain.HalfWidth():+0.0000;-0.0000}] |\n");
+                        $"| {Opt(optimizer)} | {head.Key} | {lr:G3} | {loss.Count} | {loss.Mean:F4} [{loss.Mean - loss.HalfWidth():F4}, {loss.Mean + loss.HalfWidth():F4}] | {miou.Mean:F4} [{miou.Mean - miou.HalfWidth():F4}, {miou.Mean + miou.HalfWidth():F4}] | {area.Mean:F4} | {flat.Mean * 100:F2}% ({flat.Max * 100:F2}%) | {gain.Mean:+0.0000;-0.0000;+0.0000} [{gain.Mean - gain.HalfWidth():+0.0000;-0.0000;+0.0000}, {gain.Mean + gain.HalfWidth():+0.0000;-0.0000;+0.0000}] |\n");
                 }
             }
 
@@ -450,7 +452,7 @@ internal sealed class TunedComparison : IShardedExperiment
                     tests.Append(CultureInfo.InvariantCulture,
                         $"{setting},{metric},{Opt(f.Optimizer)},{f.Head},{f.Baseline},{f.NHead},{f.NBase},{f.MeanHead:R},{f.MeanBase:R},{f.Test.Difference:R},{f.Test.T:R},{f.Test.DegreesOfFreedom:R},{f.Test.P:R},{holm[i]:R},{f.G:R}\n");
                     md.Append(CultureInfo.InvariantCulture,
-                        $"| {Opt(f.Optimizer)} | {f.Head} | {f.Baseline} | {f.Test.Difference:+0.0000;-0.0000} | {f.G:+0.00;-0.00} | {f.Test.T:F2} ({f.Test.DegreesOfFreedom:F1}) | {P(f.Test.P)} | {P(holm[i])} |\n");
+                        $"| {Opt(f.Optimizer)} | {f.Head} | {f.Baseline} | {f.Test.Difference:+0.0000;-0.0000;+0.0000} | {f.G:+0.00;-0.00;+0.00} | {f.Test.T:F2} ({f.Test.DegreesOfFreedom:F1}) | {P(f.Test.P)} | {P(holm[i])} |\n");
                     string? what = (f.Head, f.Baseline) switch
                     {
                         ("3-3-1", "5x5") => "depth (3-3-1 vs the single 5x5, same function class)",
@@ -461,7 +463,7 @@ internal sealed class TunedComparison : IShardedExperiment
                     {
                         string verdict = holm[i] < 0.05
                             ? $"{what} {(f.Test.Difference < 0 ? "lowered" : "raised")} the test loss by {Math.Abs(f.Test.Difference):G3} after tuning (g = {f.G:F2}, Holm p = {P(holm[i])})"
-                            : $"after tuning, {what} made no significant difference to the test loss ({f.Test.Difference:+0.0000;-0.0000}, g = {f.G:F2}, Holm p = {P(holm[i])})";
+                            : $"after tuning, {what} made no significant difference to the test loss ({f.Test.Difference:+0.0000;-0.0000;+0.0000}, g = {f.G:F2}, Holm p = {P(holm[i])})";
                         context.Finding(Name, $"{setting}, {Opt(f.Optimizer)} ({f.NHead} vs {f.NBase} seeds): {verdict}.");
                     }
                 }
