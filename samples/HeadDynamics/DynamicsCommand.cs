@@ -146,7 +146,7 @@ internal sealed class DynamicsCommand : Command<DynamicsSettings>
         {
             Shard = settings.Shard is null ? ShardSpec.All : ShardSpec.Parse(settings.Shard),
             Stage = settings.Stage,
-            RunPrefix = settings.Runs,
+            RunPrefixes = settings.Runs?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             EarlierStages = settings.StagesFrom,
         };
 

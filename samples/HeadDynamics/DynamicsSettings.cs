@@ -38,8 +38,8 @@ internal sealed class DynamicsSettings : CommandSettings
     [Description("Run only shard K of N of a sharded experiment's runs (run i goes to shard (i mod N) + 1); see --list with --experiment.")]
     public string? Shard { get; init; }
 
-    [CommandOption("--runs <PREFIX>")]
-    [Description("Run only the runs of the stage whose ID starts with PREFIX (see --list), e.g. to add or redo a part; merge the output folder with the other shards'.")]
+    [CommandOption("--runs <PREFIXES>")]
+    [Description("Run only the runs of the stage whose ID starts with one of the comma-separated PREFIXES (see --list), e.g. to add or redo a part; merge the output folder with the other shards'.")]
     public string? Runs { get; init; }
 
     [CommandOption("--stage <STAGE>")]
@@ -63,6 +63,8 @@ internal sealed class DynamicsSettings : CommandSettings
             ? ValidationResult.Error("--shard needs --stage (shard one stage at a time, merge it, then run the next stage's shards).")
         : Runs is not null && Stage is null
             ? ValidationResult.Error("--runs needs --stage (it selects runs of one stage).")
+        : Runs is not null && string.IsNullOrWhiteSpace(Runs.Replace(",", string.Empty, StringComparison.Ordinal))
+            ? ValidationResult.Error($"--runs needs at least one run-ID prefix (comma-separated), but was '{Runs}'.")
         : Merge is not null && (Shard is not null || Stage is not null || Runs is not null)
             ? ValidationResult.Error("--merge cannot be combined with --shard, --stage or --runs.")
         : ValidationResult.Success();

@@ -33,12 +33,12 @@ internal sealed class ExperimentContext : IDisposable
     /// <summary>Which runs of a sharded experiment this process executes (all by default).</summary>
     public Sharding.ShardSpec Shard { get; init; } = Sharding.ShardSpec.All;
 
-    /// <summary>Only runs whose ID starts with this prefix (with <see cref="Shard"/>); null: every run.</summary>
-    public string? RunPrefix { get; init; }
+    /// <summary>Only runs whose ID starts with one of these prefixes (with <see cref="Shard"/>); null: every run.</summary>
+    public IReadOnlyList<string>? RunPrefixes { get; init; }
 
     /// <summary>Whether this process executes run number <paramref name="index"/> (0-based, list order) with ID <paramref name="id"/>.</summary>
     public bool Executes(int index, string id) =>
-        Shard.Contains(index) && (RunPrefix is null || id.StartsWith(RunPrefix, StringComparison.Ordinal));
+        Shard.Contains(index) && (RunPrefixes is null || RunPrefixes.Any(p => id.StartsWith(p, StringComparison.Ordinal)));
 
     /// <summary>Stage of a multi-stage sharded experiment to run; null runs every stage.</summary>
     public string? Stage { get; init; }

@@ -142,7 +142,7 @@ internal sealed class TunedComparison : IShardedExperiment
             curves.Write(curvePath, order);
         }
 
-        if (context.Shard == ShardSpec.All && context.Stage is null && context.RunPrefix is null)
+        if (context.Shard == ShardSpec.All && context.Stage is null && context.RunPrefixes is null)
         {
             Analyse(context);
         }

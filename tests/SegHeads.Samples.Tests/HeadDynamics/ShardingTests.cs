@@ -75,8 +75,8 @@ public sealed class ShardingTests : IDisposable
     [Fact]
     public void Merge_PartsSelectedByRunPrefix_GiveTheUnshardedBytes()
     {
-        // How a budget added later is run without redoing the rest: its runs alone (--runs), merged
-        // with the folders that hold the others.
+        // How a budget added later is run without redoing the rest: its runs alone (--runs, one
+        // prefix or several), merged with the folders that hold the others.
         string whole = Path.Combine(root, "whole");
         Run("--quick", "--experiment", "lr-tuned", "--out", whole).Should().Be(0);
         string merged = Path.Combine(root, "merged");
@@ -85,7 +85,7 @@ public sealed class ShardingTests : IDisposable
         Run("--quick", "--experiment", "lr-tuned", "--merge", tune, "--out", merged).Should().Be(0);
         (string Prefix, string Shard, string Folder)[] parts =
         [
-            ("final/head-alone/", "1/2", Path.Combine(root, "head-1")),
+            ("final/head-alone/sgd/,final/head-alone/adam/", "1/2", Path.Combine(root, "head-1")),
             ("final/head-alone/", "2/2", Path.Combine(root, "head-2")),
             ("final/backbone", "1/1", Path.Combine(root, "backbone")),
         ];
@@ -108,6 +108,17 @@ public sealed class ShardingTests : IDisposable
 
         code.Should().NotBe(0);
         error.ToString().Should().Contain("--runs needs --stage");
+    }
+
+    [Fact]
+    public void Runs_WithOnlyCommas_FailsWithTheReason()
+    {
+        using var error = new StringWriter();
+
+        int code = CliHost.Run<DynamicsCommand, DynamicsSettings>(["--experiment", "lr-tuned", "--stage", "final", "--runs", " , "], "HeadDynamics", error: error);
+
+        code.Should().NotBe(0);
+        error.ToString().Should().Contain("--runs needs at least one run-ID prefix").And.Contain("' , '");
     }
 
     [Fact]
