@@ -60,7 +60,7 @@ internal sealed class TunedComparison : IShardedExperiment
     [
         new("backbone-4x", 4, 10, ["5x5", "3-3-1", "3-3-1+bn", "5-1+bn"]),
         // Where validation mIoU has levelled off for most cells: every head.
-        new("backbone-8x", 8, 20, ["1x1", "5x5", "3-3-1", "3-3-1+bn", "5-1+bn", "branched", "activated"]),
+        new("backbone-8x", 8, 20, [.. Heads.Select(h => h.Key)]),
         // The slowest head to level off at 8x (the stack) and its single-conv twin, converged.
         new("backbone-16x", 16, 20, ["5x5", "3-3-1"]),
     ];
